@@ -11,6 +11,8 @@ import structlog
 def configure_logging(level: str = "INFO", json: bool = False) -> None:
     """Log to stderr, as JSON lines for machines or as readable text for people."""
     logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level.upper(), force=True)
+    # Alembic narrates every migration at INFO; only its warnings matter to users.
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(level.upper())))
     renderer: structlog.types.Processor = (
         structlog.processors.JSONRenderer()
         if json

@@ -32,7 +32,7 @@ class Settings(BaseSettings):
     )
     database_url: str | None = Field(
         default=None,
-        description="SQLAlchemy URL of the operational store; default: SQLite in the data directory.",
+        description="SQLAlchemy URL of the operational store (default: SQLite in data_dir).",
     )
     shared_dir: Path = Field(
         default_factory=_default_shared_dir,

@@ -29,7 +29,9 @@ class ListSource(BaseModel):
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: str
-    jurisdiction: str = Field(description="ISO 3166 code of the listing jurisdiction, or 'UN'/'EU'.")
+    jurisdiction: str = Field(
+        description="ISO 3166 code of the listing jurisdiction, or 'UN'/'EU'."
+    )
     authority: str
     info_url: HttpUrl | None = None
     downloads: tuple[Download, ...] = ()

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
@@ -147,9 +147,10 @@ class ListContext:
         if not entities:
             raise self.error("record produced no entity", record_id)
         for entity in entities:
-            if entity.id in self._seen:
-                raise self.error(f"duplicate entity id {entity.id}", record_id)
-            self._seen.add(entity.id)
+            entity_id = str(entity.id)
+            if entity_id in self._seen:
+                raise self.error(f"duplicate entity id {entity_id}", record_id)
+            self._seen.add(entity_id)
         main = entities[0]
         if not main.get("name"):
             raise self.error("record has no name", record_id)
@@ -179,19 +180,22 @@ def open_binary(path: Path) -> IO[bytes]:
     with path.open("rb") as probe:
         magic = probe.read(2)
     if magic == b"\x1f\x8b":
-        return gzip.open(path, "rb")
+        return cast(IO[bytes], gzip.open(path, "rb"))
     return path.open("rb")
 
 
 def iter_xml(
-    path: Path, ctx: ListContext, tag: str, *, root_tags: Iterable[str]
+    path: Path, ctx: ListContext, tag: str | tuple[str, ...], *, root_tags: Iterable[str]
 ) -> Iterator[etree._Element]:
     """Stream the ``tag`` elements of an XML file, checking the root element first.
+
+    ``tag`` may be a tuple of names when a list mixes record elements (UN INDIVIDUAL/ENTITY).
 
     Namespaces are stripped from tags so parsers can use plain names. A truncated or
     malformed file raises ``ListParseError`` with the line number.
     """
     allowed = set(root_tags)
+    wanted = {tag} if isinstance(tag, str) else set(tag)
     root_checked = False
     try:
         with open_binary(path) as fh:
@@ -207,7 +211,7 @@ def iter_xml(
                         )
                     root_checked = True
                     continue
-                if event == "end" and name == tag:
+                if event == "end" and name in wanted:
                     yield elem
                     # Free what has been read: memory stays flat on big lists.
                     elem.clear()

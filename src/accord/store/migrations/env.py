@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
-from accord.store.models import Base
+from accord.store.tables import Base
 
 config = context.config
 engine: Engine = config.attributes["engine"]

@@ -1,0 +1,1 @@
+"""The command line: ``accord …`` (Typer + rich). Each domain has its own sub-app module."""
