@@ -11,7 +11,6 @@ Totals: 875 records in 2024, 1,003 in 2026 = 875 - 13 removed + 141 added.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
@@ -55,7 +54,9 @@ def _feed(store: Store) -> dict[str, queries.FeedEntry]:
         ),
     ],
 )
-def test_known_changes(un_store: Store, entity_id: str, change: str, field: str, delta: object) -> None:
+def test_known_changes(
+    un_store: Store, entity_id: str, change: str, field: str, delta: object
+) -> None:
     entry = _feed(un_store)[entity_id]
     assert entry.change == change
     assert entry.fields[field] == delta

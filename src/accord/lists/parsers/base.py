@@ -27,7 +27,11 @@ from accord.lists.registry import ListSource
 # The record kinds every list is counted by (the lists' own words map onto these).
 KINDS = ("individual", "entity", "vessel", "aircraft")
 
-_ID_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# FtM entity references accept only ids of [A-Za-z0-9.-] that start and end alphanumeric;
+# any other id is silently dropped from Sanction.entity and every other link.
+_ID_UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")
+_ISO_PREFIX = re.compile(r"\d{4}(?:-\d{2})?")
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass
@@ -77,8 +81,9 @@ class ListContext:
     # -- identity -------------------------------------------------------------------------
     def entity_id(self, record_id: str, *parts: str) -> str:
         """A stable, readable id: the same record gets the same id in every list version."""
-        tail = "-".join(_ID_UNSAFE.sub("_", p.strip()) for p in (record_id, *parts) if p)
-        return f"{self.source.id}-{tail}"
+        safe = (_ID_UNSAFE.sub("-", p.strip()).strip(".-") for p in (record_id, *parts) if p)
+        tail = "-".join(p for p in safe if p)
+        return f"{self.source.id.replace('_', '-')}-{tail}"
 
     def make(self, schema: str, record_id: str, *parts: str) -> EntityProxy:
         entity = model.make_entity(schema)
@@ -253,6 +258,14 @@ def parse_date(value: str | None) -> str | None:
     value = value.strip()
     if not value:
         return None
+    # Fast path for the ISO forms most lists use: strptime and its exceptions are slow.
+    if _ISO_PREFIX.fullmatch(value):
+        return value
+    if _ISO_DAY.match(value):
+        try:
+            return date.fromisoformat(value[:10]).isoformat()
+        except ValueError:
+            pass
     for fmt, width in (("%Y-%m-%d", 10), ("%d/%m/%Y", 10), ("%d %b %Y", 11), ("%d %B %Y", 0)):
         try:
             parsed = datetime.strptime(value[:width] if width else value, fmt)
