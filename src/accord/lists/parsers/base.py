@@ -200,35 +200,46 @@ def iter_xml(
     malformed file raises ``ListParseError`` with the line number.
     """
     allowed = set(root_tags)
-    wanted = {tag} if isinstance(tag, str) else set(tag)
-    root_checked = False
+    wanted = [tag] if isinstance(tag, str) else list(tag)
     try:
+        root = _root_name(path)
+        if root is None:
+            raise ctx.error("empty file")
+        if root not in allowed:
+            raise ctx.error(
+                f"root element <{root}> is not one of {sorted(allowed)}: "
+                f"wrong file for format {ctx.file_format}"
+            )
         with open_binary(path) as fh:
-            for event, elem in etree.iterparse(
-                fh, events=("start", "end"), huge_tree=True, recover=False, remove_comments=True
+            # lxml filters by tag in C: Python only sees the record elements.
+            for _event, elem in etree.iterparse(
+                fh,
+                events=("end",),
+                tag=[f"{{*}}{name}" for name in wanted],
+                huge_tree=True,
+                recover=False,
+                remove_comments=True,
             ):
-                name = etree.QName(elem).localname
-                if not root_checked:
-                    if name not in allowed:
-                        raise ctx.error(
-                            f"root element <{name}> is not one of {sorted(allowed)}: "
-                            f"wrong file for format {ctx.file_format}"
-                        )
-                    root_checked = True
-                    continue
-                if event == "end" and name in wanted:
-                    yield elem
-                    # Free what has been read: memory stays flat on big lists.
-                    elem.clear()
-                    parent = elem.getparent()
-                    while parent is not None and elem.getprevious() is not None:
-                        del parent[0]
+                yield elem
+                # Free what has been read: memory stays flat on big lists.
+                elem.clear()
+                parent = elem.getparent()
+                while parent is not None and elem.getprevious() is not None:
+                    del parent[0]
     except etree.XMLSyntaxError as exc:
+        if exc.lineno is None or (exc.lineno <= 1 and "empty" in str(exc.msg).lower()):
+            raise ctx.error("empty file") from exc
         raise ctx.error(f"malformed XML at line {exc.lineno}: {exc.msg}") from exc
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         raise ctx.error(f"cannot read file: {exc}") from exc
-    if not root_checked:
-        raise ctx.error("empty file")
+
+
+def _root_name(path: Path) -> str | None:
+    """The local name of the document element, read without parsing the rest."""
+    with open_binary(path) as fh:
+        for _event, elem in etree.iterparse(fh, events=("start",), huge_tree=True):
+            return etree.QName(elem).localname
+    return None
 
 
 def strip_ns(elem: etree._Element) -> None:
