@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import multiprocessing as mp
 import platform
 import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from bench.harness import Result, shared_dir
+from bench.harness import run_module
 
 BENCH_DIR = Path(__file__).resolve().parent
 RESULTS_DIR = BENCH_DIR / "results"
-
-
-def _run_module(name: str, queue: mp.Queue) -> None:  # type: ignore[type-arg]
-    module = importlib.import_module(f"bench.{name}")
-    with tempfile.TemporaryDirectory(prefix=f"accord-{name}-") as tmp:
-        results: list[Result] = module.run(shared_dir(), Path(tmp))
-    queue.put([r.as_dict() for r in results])
 
 
 def main(argv: list[str]) -> int:
@@ -39,7 +30,7 @@ def main(argv: list[str]) -> int:
     ctx = mp.get_context("spawn")
     for name in names:
         queue: mp.Queue = ctx.Queue()  # type: ignore[type-arg]
-        proc = ctx.Process(target=_run_module, args=(name, queue))
+        proc = ctx.Process(target=run_module, args=(name, queue))
         proc.start()
         proc.join()
         if proc.exitcode != 0:
@@ -58,7 +49,7 @@ def main(argv: list[str]) -> int:
             shown = f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
             mark = "" if ok is None else ("yes" if ok else "NO")
             table.add_row(name, row["name"], shown, row["unit"], row["target"], mark, row["note"])
-    Console().print(table)
+    Console(width=None if sys.stdout.isatty() else 160).print(table)
     return 1 if failed else 0
 
 

@@ -7,13 +7,16 @@ that benchmark's own, then prints a table and writes ``bench/results/<name>.json
 
 from __future__ import annotations
 
+import importlib
 import os
 import resource
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass
@@ -48,3 +51,11 @@ def timer() -> Iterator[list[float]]:
 def shared_dir() -> Path:
     root = Path(__file__).resolve().parents[1]
     return Path(os.environ.get("ACCORD_SHARED_DIR", root.parent / "shared"))
+
+
+def run_module(name: str, queue: Any) -> None:
+    """Child-process entry point (importable, so the spawn start method can find it)."""
+    module = importlib.import_module(f"bench.{name}")
+    with tempfile.TemporaryDirectory(prefix=f"accord-{name}-") as tmp:
+        results: list[Result] = module.run(shared_dir(), Path(tmp))
+    queue.put([r.as_dict() for r in results])
