@@ -8,9 +8,21 @@ import sys
 import structlog
 
 
+class _CurrentStderr:
+    """Writes to whatever ``sys.stderr`` is now: test runners and CLIs swap it after start-up."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure_logging(level: str = "INFO", json: bool = False) -> None:
     """Log to stderr, as JSON lines for machines or as readable text for people."""
-    logging.basicConfig(format="%(message)s", stream=sys.stderr, level=level.upper(), force=True)
+    logging.basicConfig(
+        format="%(message)s", stream=_CurrentStderr(), level=level.upper(), force=True
+    )
     # Alembic narrates every migration at INFO; only its warnings matter to users.
     logging.getLogger("alembic").setLevel(max(logging.WARNING, logging.getLevelName(level.upper())))
     renderer: structlog.types.Processor = (
@@ -26,7 +38,8 @@ def configure_logging(level: str = "INFO", json: bool = False) -> None:
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        # PrintLoggerFactory is typed for TextIO; the proxy has the two methods it calls.
+        logger_factory=structlog.PrintLoggerFactory(file=_CurrentStderr()),  # type: ignore[arg-type]
         cache_logger_on_first_use=False,
     )
 

@@ -8,7 +8,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from accord import __version__
-from accord.api import health, lists
+from accord.api import alerts, health, indicators, ingest, lists
+from accord.api import resolve as resolve_api
+from accord.api import screening as screening_api
 from accord.errors import AccordError
 from accord.settings import Settings, get_settings
 from accord.store.db import Store
@@ -34,4 +36,9 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
 
     app.include_router(health.router)
     app.include_router(lists.router)
+    app.include_router(indicators.router)
+    app.include_router(alerts.router)
+    app.include_router(ingest.router)
+    app.include_router(resolve_api.router)
+    app.include_router(screening_api.router)
     return app

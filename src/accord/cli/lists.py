@@ -273,12 +273,26 @@ def changes(
 def show(
     entity_id: str, fmt: str = typer.Option("table", "--format", help="table or json")
 ) -> None:
-    """An entity with all its values and where each came from."""
+    """An entity with all its values and where each came from; with its harmonized entity
+    (every list's record of it) once resolved. Also takes a harmonized entity id (hz-…)."""
+    from accord.cli.divergence import print_harmonized
+    from accord.resolve.harmonized import harmonized_or_none
+
     with open_store().reader() as session:
-        view = queries.show_entity(session, entity_id)
+        harmonized = harmonized_or_none(session, entity_id)
+        # Cluster ids are minted as "hz-…"; list entity ids start with their list's id.
+        is_cluster = harmonized is not None and entity_id.startswith("hz-")
+        view = None if is_cluster else queries.show_entity(session, entity_id)
     if fmt == "json":
-        _json(view)
+        _json({**view.__dict__, "harmonized": harmonized} if view else harmonized)
         return
+    if view is not None:
+        _print_entity(view)
+    if harmonized is not None and (view is None or len(harmonized.statuses) > 1):
+        print_harmonized(harmonized)
+
+
+def _print_entity(view: queries.EntityView) -> None:
     source = view.provenance.describe(view.list_title)
     state = "" if view.serving else " [yellow](not in the serving version: delisted or older)[/]"
     console.print(f"[bold]{view.caption}[/] ({view.schema}, {view.entity_id}){state}")
@@ -290,6 +304,63 @@ def show(
             for value in v.values:
                 table.add_row(group + v.label, value, source)
     console.print(table)
+
+
+@app.command("divergence")
+@handle_errors
+def divergence(
+    on: list[str] = typer.Option(None, "--on", help="Listed here (list or jurisdiction: UN, uk…)."),
+    not_on: list[str] = typer.Option(None, "--not-on", help="…and not listed here."),
+    kind: str | None = typer.Option(
+        None, "--type", help="person, organization, vessel or airplane."
+    ),
+    part: str | None = typer.Option(
+        None,
+        "--part",
+        help="summary, entities, patterns, pairs, programs, delisted or facts "
+        "(default: entities when filtering, else summary).",
+    ),
+    facts: list[str] = typer.Option(
+        None, "--fact", help="With --part facts: birthDate, nationality, document, name."
+    ),
+    by: str = typer.Option(
+        "jurisdiction", "--by", help="jurisdiction or list (OFAC's two lists apart)."
+    ),
+    fmt: str = typer.Option("table", "--format", help="table, json or csv"),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write json/csv here."),
+    limit: int = typer.Option(40, help="Rows shown in tables (0: all)."),
+    refresh: bool | None = typer.Option(
+        None, "--refresh/--no-refresh", help="Re-resolve first (default: when lists changed)."
+    ),
+) -> None:
+    """Harmonized entities listed in some places and not others, delistings, differing facts."""
+    from accord.cli.divergence import ensure_resolved, print_rows, print_summary
+    from accord.cli.resolve import write_rows
+    from accord.resolve.divergence import FACTS
+    from accord.resolve.report import build_report
+
+    if fmt not in ("table", "json", "csv"):
+        raise InvalidInputError(f"--format {fmt!r}: use table, json or csv")
+    store = open_store()
+    ensure_resolved(store, refresh)
+    with store.reader() as session:
+        report = build_report(
+            session, by=by, on=on or (), not_on=not_on or (), family=kind, facts=facts or FACTS
+        )
+    filtering = bool(on or not_on or kind)
+    chosen = part or ("entities" if filtering else "summary")
+    if fmt == "json" and chosen == "summary":
+        write_rows(report.as_dict(), "json", out)
+    elif fmt in ("json", "csv"):
+        if chosen == "summary":
+            raise InvalidInputError("--format csv needs a --part (entities, patterns, pairs…)")
+        write_rows(report.rows(chosen), fmt, out)
+    elif chosen == "summary":
+        print_summary(report, limit or 1_000_000)
+    else:
+        print_rows(report, chosen, limit)
+    if out:
+        err_console.print(f"written to {out}")
 
 
 @app.command("find")

@@ -5,8 +5,14 @@ from __future__ import annotations
 import typer
 
 from accord import __version__
+from accord.cli import alerts as alerts_cli
 from accord.cli import db as db_cli
+from accord.cli import exercise as exercise_cli
+from accord.cli import indicators as indicators_cli
+from accord.cli import ingest as ingest_cli
 from accord.cli import lists as lists_cli
+from accord.cli import resolve as resolve_cli
+from accord.cli import screen as screen_cli
 from accord.cli import serve as serve_cli
 from accord.logging import configure_logging
 from accord.settings import get_settings
@@ -19,6 +25,12 @@ app = typer.Typer(
 )
 app.add_typer(lists_cli.app, name="lists")
 app.add_typer(db_cli.app, name="db")
+app.add_typer(exercise_cli.app, name="exercise")
+app.add_typer(indicators_cli.app, name="indicators")
+app.add_typer(alerts_cli.app, name="alerts")
+app.add_typer(resolve_cli.app, name="resolve")
+app.add_typer(ingest_cli.app, name="ingest")
+app.add_typer(screen_cli.app, name="screen")
 serve_cli.register(app)
 
 

@@ -1,0 +1,264 @@
+"""Ingest throughput on synthetic volumes, and peak memory as inputs grow.
+
+Each measure ingests a file generated here (in the work directory) end to end — hash, read,
+validate, stage, de-duplicate, write Parquet — in a fresh child process, so each peak memory
+figure is that run's own. Memory must stay flat: the large AIS file is four times the small one.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import random
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pcsv
+
+from bench.harness import Result, peak_rss_mb
+
+AIS_ROWS = (250_000, 1_000_000)
+TRADE_ROWS = 1_000_000
+NMEA_MESSAGES = 200_000
+PACS_MESSAGES = 50_000
+
+
+def _ais_csv(path: Path, rows: int) -> None:
+    """MarineCadastre-style positions: 5,000 vessels reporting every few seconds."""
+    rng = np.random.default_rng(1)
+    start = np.datetime64("2024-03-01T00:00:00")
+    ts = pa.array(start + np.sort(rng.integers(0, 86_400 * 3, rows)).astype("timedelta64[s]"))
+    table = pa.table(
+        {
+            "MMSI": pa.array(200_000_000 + rng.integers(0, 5_000, rows)),
+            "BaseDateTime": pc.strftime(ts, format="%Y-%m-%dT%H:%M:%S"),
+            "LAT": pa.array(np.round(rng.uniform(-80, 80, rows), 5)),
+            "LON": pa.array(np.round(rng.uniform(-179, 179, rows), 5)),
+            "SOG": pa.array(np.round(rng.uniform(0, 20, rows), 1)),
+            "COG": pa.array(np.round(rng.uniform(0, 359, rows), 1)),
+            "Heading": pa.array(rng.integers(0, 360, rows)),
+            "VesselName": pa.array([f"VESSEL {i}" for i in range(5_000)]).take(
+                pa.array(rng.integers(0, 5_000, rows))
+            ),
+            "IMO": pa.repeat(pa.scalar("IMO9307839"), rows),
+            "CallSign": pa.repeat(pa.scalar("5LCB4"), rows),
+            "VesselType": pa.repeat(pa.scalar(70), rows),
+            "Status": pa.repeat(pa.scalar(0), rows),
+            "Length": pa.repeat(pa.scalar(208.0), rows),
+            "Width": pa.repeat(pa.scalar(30.0), rows),
+            "Draft": pa.repeat(pa.scalar(8.0), rows),
+            "Cargo": pa.repeat(pa.scalar(70), rows),
+            "TransceiverClass": pa.repeat(pa.scalar("A"), rows),
+        }
+    )
+    pcsv.write_csv(table, path, pcsv.WriteOptions(quoting_style="none"))
+
+
+def _trade_csv(path: Path, rows: int, hs6: list[str]) -> None:
+    rng = np.random.default_rng(2)
+    ids = pa.array(np.arange(rows)).cast(pa.string())
+    days = pa.array(
+        np.datetime64("2024-01-01") + rng.integers(0, 366, rows).astype("timedelta64[D]")
+    )
+    countries = pa.array(["DE", "AE", "KZ", "KG", "AM", "TR", "GE", "CN", "IN", "RU"])
+
+    def pick() -> pa.Array:
+        return countries.take(pa.array(rng.integers(0, 10, rows)))
+
+    table = pa.table(
+        {
+            "declaration_id": pc.binary_join_element_wise("DEC-", ids, ""),
+            "item_no": pa.repeat(pa.scalar(1), rows),
+            "declaration_date": pc.strftime(days, format="%Y-%m-%d"),
+            "flow": pa.array(["export", "import", "re-export"]).take(
+                pa.array(rng.integers(0, 3, rows))
+            ),
+            "exporter_name": pc.binary_join_element_wise(
+                "Exporter ", pa.array(rng.integers(0, 20_000, rows)).cast(pa.string()), ""
+            ),
+            "exporter_country": pick(),
+            "importer_name": pc.binary_join_element_wise(
+                "Importer ", pa.array(rng.integers(0, 20_000, rows)).cast(pa.string()), ""
+            ),
+            "importer_country": pick(),
+            "origin_country": pick(),
+            "destination_country": pick(),
+            "hs_code": pa.array(hs6).take(pa.array(rng.integers(0, len(hs6), rows))),
+            "description": pa.repeat(pa.scalar("goods"), rows),
+            "quantity": pa.array(rng.integers(1, 1_000, rows)),
+            "unit": pa.repeat(pa.scalar("u"), rows),
+            "value": pa.array(np.round(rng.uniform(100, 1e6, rows), 2)),
+            "currency": pa.repeat(pa.scalar("EUR"), rows),
+            "incoterm": pa.repeat(pa.scalar("FCA"), rows),
+            "transport_mode": pa.repeat(pa.scalar("sea"), rows),
+        }
+    )
+    pcsv.write_csv(table, path, pcsv.WriteOptions(quoting_style="needed"))
+
+
+def _nmea(path: Path, messages: int) -> None:
+    """Tag-blocked position reports: 2,000 distinct payloads, each heard at many times."""
+    from pyais.encode import encode_dict
+
+    rng = random.Random(3)
+    payloads = []
+    for i in range(2_000):
+        msg = {
+            "type": 1,
+            "mmsi": 200_000_000 + i,
+            "lat": rng.uniform(-60, 60),
+            "lon": rng.uniform(-170, 170),
+            "speed": rng.uniform(0, 20),
+            "course": 90,
+        }
+        payloads.append(encode_dict(msg, radio_channel="A")[0])
+    base = int(datetime(2024, 3, 1, tzinfo=UTC).timestamp())
+    with path.open("w") as fh:
+        for i in range(messages):
+            fh.write(f"\\s:bench,c:{base + i}*00\\{payloads[i % len(payloads)]}\n")
+
+
+def _pacs(path: Path, messages: int, xsd_dir: Path) -> None:
+    doc = (
+        '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08"><FIToFICstmrCdtTrf>'
+        "<GrpHdr><MsgId>M{i}</MsgId><CreDtTm>2025-01-14T09:30:00Z</CreDtTm><NbOfTxs>1</NbOfTxs>"
+        "<SttlmInf><SttlmMtd>INDA</SttlmMtd></SttlmInf></GrpHdr><CdtTrfTxInf><PmtId>"
+        "<EndToEndId>E{i}</EndToEndId><TxId>T{i}</TxId></PmtId>"
+        '<IntrBkSttlmAmt Ccy="USD">{amount}</IntrBkSttlmAmt><IntrBkSttlmDt>2025-01-14'
+        "</IntrBkSttlmDt><ChrgBr>SHAR</ChrgBr><Dbtr><Nm>Payer {p}</Nm><PstlAdr><TwnNm>Town</TwnNm>"
+        "<Ctry>AE</Ctry></PstlAdr></Dbtr><DbtrAcct><Id><Othr><Id>{p}</Id></Othr></Id></DbtrAcct>"
+        "<DbtrAgt><FinInstnId><BICFI>AAAAXXYYXXX</BICFI></FinInstnId></DbtrAgt><CdtrAgt>"
+        "<FinInstnId><BICFI>BBBBXXYYXXX</BICFI></FinInstnId></CdtrAgt><Cdtr><Nm>Payee {q}</Nm>"
+        "</Cdtr><RmtInf><Ustrd>invoice {i}</Ustrd></RmtInf></CdtTrfTxInf></FIToFICstmrCdtTrf>"
+        "</Document>\n"
+    )
+    rng = random.Random(4)
+    with path.open("w") as fh:
+        fh.write("<?xml version='1.0'?>\n<Batch>\n")
+        for i in range(messages):
+            fh.write(
+                doc.format(
+                    i=i,
+                    amount=f"{rng.uniform(1, 1e5):.2f}",
+                    p=rng.randrange(5_000),
+                    q=rng.randrange(5_000),
+                )
+            )
+        fh.write("</Batch>\n")
+
+
+def _child(kind: str, path: str, data_dir: str, shared: str, queue: mp.Queue) -> None:  # type: ignore[type-arg]
+    from accord.ingest.base import IngestOptions
+    from accord.ingest.kinds import get_kind
+    from accord.ingest.pipeline import ingest
+    from accord.settings import Settings
+
+    settings = Settings(data_dir=Path(data_dir), shared_dir=Path(shared))
+    start = time.perf_counter()
+    run = ingest(get_kind(kind), [Path(path)], settings=settings, options=IngestOptions())
+    elapsed = time.perf_counter() - start
+    f = run.files[0]
+    queue.put((elapsed, f.accepted, f.duplicate, f.rejected, f.error, peak_rss_mb()))
+
+
+def _measure(kind: str, path: Path, workdir: Path, shared: Path) -> tuple[float, int, float]:
+    ctx = mp.get_context("spawn")
+    queue: mp.Queue = ctx.Queue()  # type: ignore[type-arg]
+    data_dir = workdir / f"data-{path.stem}"
+    proc = ctx.Process(target=_child, args=(kind, str(path), str(data_dir), str(shared), queue))
+    proc.start()
+    elapsed, accepted, duplicate, rejected, error, peak = queue.get()
+    proc.join()
+    if error or rejected:
+        raise RuntimeError(f"{path.name}: {error or f'{rejected} rejected'}")
+    return elapsed, accepted + duplicate, peak
+
+
+def run(shared: Path, workdir: Path) -> list[Result]:
+    results: list[Result] = []
+    peaks = []
+    for rows in AIS_ROWS:
+        path = workdir / f"ais_{rows}.csv"
+        _ais_csv(path, rows)
+        elapsed, n, peak = _measure("ais", path, workdir, shared)
+        peaks.append(peak)
+        results.append(
+            Result(
+                f"AIS CSV positions ({rows:,} rows)",
+                n / elapsed,
+                "rows/s",
+                "≥ 300,000",
+                n / elapsed >= 300_000,
+                f"{elapsed:.2f} s, peak {peak:.0f} MB",
+            )
+        )
+    flat = peaks[1] <= peaks[0] * 1.5
+    results.append(
+        Result(
+            "peak memory, AIS 4x larger file",
+            peaks[1] / peaks[0],
+            "x smaller's",
+            "≤ 1.5 (flat)",
+            flat,
+            f"{peaks[0]:.0f} MB → {peaks[1]:.0f} MB",
+        )
+    )
+
+    nmea = workdir / "ais.nm4"
+    _nmea(nmea, NMEA_MESSAGES)
+    elapsed, n, peak = _measure("ais", nmea, workdir, shared)
+    results.append(
+        Result(
+            "NMEA sentences decoded (pyais)",
+            n / elapsed,
+            "msgs/s",
+            "report",
+            None,
+            f"{n:,} in {elapsed:.2f} s, peak {peak:.0f} MB",
+        )
+    )
+
+    xsd_dir = shared / "data" / "standards" / "iso20022"
+    hs = shared / "data" / "hs_codes" / "hs2022_nomenclature.csv"
+    if not xsd_dir.is_dir() or not hs.exists():
+        results.append(Result("pacs.008 / trade", 0, "", note=f"skipped: no {shared}/data"))
+        return results
+    pacs = workdir / "pacs008.xml"
+    _pacs(pacs, PACS_MESSAGES, xsd_dir)
+    elapsed, n, peak = _measure("payments", pacs, workdir, shared)
+    results.append(
+        Result(
+            "pacs.008 messages (XSD-validated)",
+            n / elapsed,
+            "msgs/s",
+            "≥ 5,000",
+            n / elapsed >= 5_000,
+            f"{n:,} in {elapsed:.2f} s, peak {peak:.0f} MB",
+        )
+    )
+
+    table = pcsv.read_csv(
+        hs, convert_options=pcsv.ConvertOptions(column_types={"hscode": pa.string()})
+    )
+    hs6 = [
+        c
+        for c, lvl in zip(table["hscode"].to_pylist(), table["level"].to_pylist(), strict=True)
+        if lvl == 6
+    ]
+    trade = workdir / "declarations.csv"
+    _trade_csv(trade, TRADE_ROWS, hs6)
+    elapsed, n, peak = _measure("trade", trade, workdir, shared)
+    results.append(
+        Result(
+            f"trade declaration rows ({n:,})",
+            n / elapsed,
+            "rows/s",
+            "≥ 300,000",
+            n / elapsed >= 300_000,
+            f"{elapsed:.2f} s, peak {peak:.0f} MB",
+        )
+    )
+    return results

@@ -1,0 +1,311 @@
+"""Commit a run's staged rows into the store: de-duplication, parties, screening, Parquet.
+
+Readers stage typed rows as Parquet with their record id and partition date already computed
+(``accord.ingest.keys``). The commit then works on narrow columns wherever it can: finding the
+ids repeated within the run, and those already stored, reads only ``record_id`` (and the row
+handles), never the wide rows; only the repeated ids' rows are compared field by field. The
+accepted rows are then streamed once — staged Parquet → DuckDB (party ids joined in) → Arrow
+batches → ``PartitionWriter`` — so memory is bounded by DuckDB's limit and the writer's budget,
+not by the size of the run.
+
+Per staged row the outcome is one of:
+* accepted — first row with its record id in this run and absent from the dataset;
+* duplicate — its record id is already in the dataset, or an earlier row of the run has it with
+  the same content;
+* rejected — an earlier row of the run has the same id but different content (only for datasets
+  whose natural key must identify content, e.g. a declaration id).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import orjson
+import pyarrow as pa
+
+from accord.analytics.datasets import PARTIES, PARTY_HITS, Dataset, PartyRole
+from accord.ingest.base import LINE, Reject
+from accord.ingest.keys import DATE, NULL_PARTITION, ROW, new_connection, record_id_sql
+from accord.ingest.parties import (
+    NoScreening,
+    Party,
+    PartyScreener,
+    ScreeningHit,
+    party_columns,
+    party_id_sql,
+)
+from accord.ingest.partwrite import PartitionWriter
+
+FILE = "_file"
+SCREEN_BATCH = 10_000
+#: Rows per Arrow batch streamed out of DuckDB into the partition writer.
+STREAM_BATCH = 64 * 1024
+#: Above this many partitions a dataset's rows are sorted by day before writing; below it the
+#: writer's buffers still give each partition row groups of thousands of rows.
+SORT_ABOVE_DAYS = 8
+
+
+@dataclass
+class FileCounts:
+    added: dict[str, int] = field(default_factory=dict)
+    duplicates: dict[str, int] = field(default_factory=dict)
+    conflicts: list[Reject] = field(default_factory=list)
+
+
+def _q(path: Path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _parquet(paths: Sequence[Path]) -> str:
+    return f"read_parquet([{', '.join(_q(p) for p in paths)}])"
+
+
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+
+
+def _partition_files(folder: Path, dates: Sequence[object]) -> list[Path]:
+    """The existing files of the partitions a run touches (pruning done here, explicitly)."""
+    out: list[Path] = []
+    for d in dates:
+        sub = folder / f"{DATE}={NULL_PARTITION if d is None else d}"
+        if sub.exists():
+            out.extend(sorted(sub.glob("*.parquet")))
+    return out
+
+
+class Committer:
+    def __init__(
+        self,
+        root: Path,
+        workdir: Path,
+        *,
+        run_id: str,
+        file_ids: dict[int, str],
+        now: datetime,
+        screener: PartyScreener,
+        memory_limit: str = "512MB",
+    ) -> None:
+        self.root = root
+        self.workdir = workdir
+        self.run_id = run_id
+        self.now = now
+        self.screener = screener
+        self.files: dict[int, FileCounts] = {i: FileCounts() for i in file_ids}
+        self.writers: list[PartitionWriter] = []
+        # In memory, spilling to ``temp_directory`` beyond the limit: a database file would
+        # write every intermediate table to disk twice (WAL and checkpoint) for nothing.
+        self.con = new_connection(memory_limit)
+        self.con.execute(
+            f"SET temp_directory = {_q(workdir / 'duckdb_tmp')}; "
+            "SET preserve_insertion_order = false"
+        )
+        self.con.execute(f"CREATE TABLE files ({FILE} INTEGER, file_id VARCHAR)")
+        self.con.executemany("INSERT INTO files VALUES (?, ?)", list(file_ids.items()))
+        self.con.execute(
+            "CREATE TABLE seen_parties (party_id VARCHAR, name VARCHAR, country VARCHAR, "
+            "address VARCHAR, account VARCHAR, bic VARCHAR, imo VARCHAR, registration VARCHAR, "
+            f"dataset VARCHAR, role VARCHAR, {FILE} INTEGER, {LINE} BIGINT)"
+        )
+
+    def close(self) -> None:
+        """End the session; files of a commit that did not reach ``publish`` are removed."""
+        for writer in self.writers:
+            writer.discard()
+        self.con.close()
+
+    # --- one dataset -------------------------------------------------------------------------
+
+    def commit_dataset(self, ds: Dataset, staged: list[Path]) -> None:
+        con = self.con
+        # A view: each statement below reads only the staged columns it names.
+        con.execute(f"CREATE OR REPLACE VIEW s AS SELECT * FROM {_parquet(staged)}")
+        # Ids repeated within the run (usually none), then their rows ranked by first sight.
+        con.execute(
+            "CREATE OR REPLACE TABLE ranked AS SELECT "
+            f"{ROW}, {FILE}, row_number() OVER (PARTITION BY record_id "
+            f"ORDER BY {FILE}, {LINE}, {ROW}) AS _rn FROM s WHERE record_id IN "
+            "(SELECT record_id FROM s GROUP BY record_id HAVING count(*) > 1)"
+        )
+        self._conflicts(ds)
+        dates = [row[0] for row in con.execute(f"SELECT DISTINCT {DATE} FROM s").fetchall()]
+        existing = _partition_files(self.root / ds.name, dates)
+        stored = "false"
+        if existing:
+            con.execute(
+                f"CREATE OR REPLACE TABLE e AS SELECT DISTINCT record_id FROM {_parquet(existing)}"
+                " WHERE record_id IN (SELECT record_id FROM s)"
+            )
+            stored = "record_id IN (SELECT record_id FROM e)"
+        # Every row not accepted, with whether it is a conflict (rejected) or a duplicate.
+        con.execute(
+            f"CREATE OR REPLACE TABLE dropped AS SELECT {ROW}, {FILE}, "
+            f"{ROW} IN (SELECT {ROW} FROM conflicts) AS _bad FROM ranked WHERE _rn > 1 "
+            f"UNION ALL SELECT {ROW}, {FILE}, false FROM s WHERE {stored} "
+            f"AND {ROW} NOT IN (SELECT {ROW} FROM ranked WHERE _rn > 1)"
+        )
+        # The accepted rows (all of them, in the common case, without an anti-join).
+        kept = f" ANTI JOIN dropped USING ({ROW})" if _count(con, "dropped") else ""
+        con.execute(f"CREATE OR REPLACE VIEW a AS SELECT * FROM s{kept}")
+        for file, total, dropped, dup in con.execute(
+            f"SELECT {FILE}, t.n, coalesce(d.n, 0), coalesce(d.dup, 0) FROM "
+            f"(SELECT {FILE}, count(*) AS n FROM s GROUP BY {FILE}) t LEFT JOIN "
+            f"(SELECT {FILE}, count(*) AS n, count(*) FILTER (NOT _bad) AS dup FROM dropped "
+            f"GROUP BY {FILE}) d USING ({FILE})"
+        ).fetchall():
+            counts = self.files[file]
+            counts.added[ds.name] = counts.added.get(ds.name, 0) + total - dropped
+            counts.duplicates[ds.name] = counts.duplicates.get(ds.name, 0) + dup
+        party_joins = "".join(self._party_lookup(ds, role) for role in ds.parties)
+        columns = [*(f"a.{c}" for c in ds.content_columns),
+                   *(f"p_{r.role}.party_id AS {r.id_column}" for r in ds.parties)]  # fmt: skip
+        self._write(ds, f"SELECT {{cols}} FROM a JOIN files USING ({FILE}){party_joins}",
+                    columns, prefix="a.", days=len(dates))  # fmt: skip
+
+    def _party_lookup(self, ds: Dataset, role: PartyRole) -> str:
+        """One role's parties, each distinct tuple once: normalising and hashing every row would
+        cost ~2 µs a row per role, and records repeat their parties many times over.
+
+        Returns the join that attaches the party id to the accepted rows."""
+        raw = {k: v for k, v in role.model_dump().items() if k != "role" and v}
+        alias = PartyRole(role=role.role, **{k: f"c_{k}" for k in raw})
+        present = " OR ".join(f"{c} IS NOT NULL" for c in raw.values())
+        select = ", ".join(f"{c} AS c_{k}" for k, c in raw.items())
+        table = f"p_{role.role}"
+        self.con.execute(
+            f"CREATE OR REPLACE TABLE {table} AS SELECT *, {party_id_sql(alias)} AS party_id "
+            f"FROM (SELECT {select}, min({FILE}) AS {FILE}, min({LINE}) AS {LINE} FROM a "
+            f"WHERE {present} GROUP BY ALL)"
+        )
+        f = party_columns(alias)
+        self.con.execute(
+            f"INSERT INTO seen_parties SELECT party_id, {f['name']}, {f['country']}, "
+            f"{f['address']}, {f['account']}, {f['bic']}, {f['imo']}, {f['registration']}, "
+            f"'{ds.name}', '{role.role}', {FILE}, {LINE} FROM {table} WHERE party_id IS NOT NULL"
+        )
+        on = " AND ".join(f"a.{c} IS NOT DISTINCT FROM {table}.c_{k}" for k, c in raw.items())
+        return f" LEFT JOIN {table} ON {on}"
+
+    def _conflicts(self, ds: Dataset) -> None:
+        """Rows repeating an earlier row's record id with other content, when that is an error.
+
+        Only the ranked rows (ids repeated within the run) are read in full and compared."""
+        con = self.con
+        cols = ds.content_columns
+        con.execute(f"CREATE OR REPLACE TABLE conflicts ({ROW} BIGINT)")
+        if not ds.conflicts_are_errors or not _count(con, "ranked"):
+            return
+        differ = " OR ".join(f"d.{c} IS DISTINCT FROM f.{c}" for c in cols)
+        con.execute(
+            "CREATE OR REPLACE TABLE conflicts AS WITH c AS (SELECT s.*, ranked._rn FROM s "
+            f"JOIN ranked USING ({ROW})) SELECT d.{ROW}, d.{FILE}, d.{LINE}, "
+            f"f.{FILE} AS first_file, f.{LINE} AS first_line, "
+            + ", ".join(f"d.{c}" for c in cols)
+            + " FROM c d JOIN c f ON d.record_id = f.record_id AND f._rn = 1 "
+            f"WHERE d._rn > 1 AND ({differ})"
+        )
+        result = con.execute("SELECT * FROM conflicts")
+        names = [c[0] for c in result.description or ()]
+        key = ", ".join(ds.key)
+        for row in result.fetchall():
+            values = dict(zip(names, row, strict=True))
+            where = f"line {values['first_line']}"
+            if values["first_file"] != values[FILE]:
+                where += " of an earlier file in this run"
+            record = orjson.dumps({c: values[c] for c in cols}, default=str).decode()
+            self.files[values[FILE]].conflicts.append(
+                Reject(
+                    values[LINE], f"duplicate id ({key}) with different content: {where}", record
+                )
+            )
+
+    def _write(
+        self, ds: Dataset, select: str, columns: list[str], prefix: str = "", days: int = 1
+    ) -> None:
+        """Stream the selected rows into the dataset's date partitions (hidden until published).
+
+        Rows spread over many days are sorted by day first: DuckDB sorts within its memory limit
+        (spilling beyond), and each partition is then written once, as one file."""
+        ordered = days > SORT_ABOVE_DAYS
+        order = f" ORDER BY {prefix}{DATE} NULLS LAST" if ordered else ""
+        cols = ", ".join(
+            [*columns, f"{prefix}record_id", "file_id AS source_file",
+             f"{prefix}{LINE} AS source_line",
+             f"TIMESTAMPTZ '{self.now.isoformat()}' AS ingested_at", f"{prefix}{DATE}"]
+        )  # fmt: skip
+        writer = PartitionWriter(self.root / ds.name, ds.schema, self.run_id, ordered=ordered)
+        self.writers.append(writer)
+        query = select.format(cols=cols) + order
+        for batch in self.con.sql(query).to_arrow_reader(STREAM_BATCH):
+            writer.write(batch)
+        writer.close()
+
+    def publish(self) -> None:
+        """Make every file the run wrote visible (renames: the data is already in place)."""
+        for writer in self.writers:
+            writer.publish()
+        self.writers.clear()
+
+    # --- parties across the run ----------------------------------------------------------------
+
+    def commit_parties(self) -> tuple[int, int]:
+        """Store the run's new parties, hand each to the screener once, store its hits."""
+        con = self.con
+        con.execute(
+            "CREATE OR REPLACE TABLE new_parties AS SELECT * FROM seen_parties "
+            f"QUALIFY row_number() OVER (PARTITION BY party_id ORDER BY {FILE}, {LINE}) = 1"
+        )
+        existing = sorted((self.root / PARTIES.name).glob(f"{DATE}=*/*.parquet"))
+        if existing:
+            con.execute(
+                f"DELETE FROM new_parties WHERE party_id IN (SELECT party_id FROM "
+                f"{_parquet(existing)})"
+            )
+        con.execute(
+            f"CREATE OR REPLACE TABLE new_parties AS SELECT *, {record_id_sql(PARTIES)} AS "
+            f"record_id, DATE '{self.now.date().isoformat()}' AS {DATE} FROM new_parties"
+        )
+        self._write(
+            PARTIES, f"SELECT {{cols}} FROM new_parties JOIN files USING ({FILE})",
+            PARTIES.content_columns,
+        )  # fmt: skip
+        n_new = _count(con, "new_parties")
+        if isinstance(self.screener, NoScreening) or not n_new:
+            # Nothing would look at the parties: building a Python object per party (~5 µs
+            # each, hundreds of thousands per large file) would be pure cost.
+            return n_new, 0
+        hits: list[ScreeningHit] = []
+        names = PARTIES.content_columns
+        result = con.execute(f"SELECT {', '.join(names)} FROM new_parties ORDER BY {FILE}, {LINE}")
+        while batch := result.fetchmany(SCREEN_BATCH):
+            # columns in Party's field order
+            hits.extend(self.screener.screen_parties([Party(*row) for row in batch]))
+        if hits:
+            self._store_hits(hits)
+        return n_new, len(hits)
+
+    def _store_hits(self, hits: list[ScreeningHit]) -> None:
+        table = pa.table(
+            {
+                "party_id": [h.party_id for h in hits],
+                "entity_id": [h.entity_id for h in hits],
+                "score": pa.array([h.score for h in hits], pa.float64()),
+                "explanation": [h.explanation for h in hits],
+            }
+        )
+        self.con.register("hits_in", table)
+        self.con.execute(
+            "CREATE OR REPLACE TABLE hits AS SELECT *, "
+            f"{record_id_sql(PARTY_HITS)} AS record_id, "
+            f"DATE '{self.now.date().isoformat()}' AS {DATE}, "
+            f"(SELECT min({FILE}) FROM files) AS {FILE}, "
+            f"CAST(NULL AS BIGINT) AS {LINE} FROM hits_in"
+        )
+        self._write(
+            PARTY_HITS, f"SELECT {{cols}} FROM hits JOIN files USING ({FILE})",
+            PARTY_HITS.content_columns,
+        )  # fmt: skip

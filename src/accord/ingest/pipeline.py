@@ -1,0 +1,307 @@
+"""The ingest use case: read files of one kind, stage, commit, record in the manifest.
+
+``ingest(kind, paths)`` is what the CLI and the API call. Per file it hashes the content (the
+manifest makes re-ingesting the same file a no-op), streams it through the kind's reader into
+staged Parquet, writes rejects as they come, then commits every staged file of the run at once
+under the store's lock.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import secrets
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from accord.analytics.datasets import Dataset
+from accord.analytics.manifest import Manifest, ManifestEntry, file_id, store_lock
+from accord.analytics.store import analytics_root
+from accord.errors import AccordError, InvalidInputError
+from accord.ingest.base import (
+    LINE,
+    FileSummary,
+    IngestOptions,
+    Kind,
+    Progress,
+    Reject,
+    RunSummary,
+)
+from accord.ingest.commit import FILE, Committer
+from accord.ingest.keys import Keyer
+from accord.ingest.parties import NoScreening, PartyScreener
+from accord.logging import get_logger
+from accord.settings import Settings, get_settings
+
+log = get_logger(__name__)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class RejectsFile:
+    """``<data_dir>/rejects/<kind>/<file>.<file id>.rejects.csv``: line, reason, record."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.count = 0
+        self._fh: IO[str] | None = None
+        self._writer: csv.DictWriter[str] | None = None
+        path.unlink(missing_ok=True)  # a forced re-read replaces the old rejects
+
+    def write(self, rejects: Sequence[Reject]) -> None:
+        if not rejects:
+            return
+        if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fh = self.path.open("w", newline="", encoding="utf-8")
+            self._writer = csv.DictWriter(self._fh, fieldnames=["line", "reason", "record"])
+            self._writer.writeheader()
+        for r in rejects:
+            self._writer.writerow({"line": r.line, "reason": r.reason, "record": r.record})
+        self.count += len(rejects)
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+            self._writer = None
+
+
+class _Stager:
+    """Typed rows of one input file, per dataset, appended to staged Parquet files."""
+
+    def __init__(
+        self, folder: Path, index: int, datasets: Sequence[Dataset], keyer: Keyer
+    ) -> None:
+        self.folder = folder
+        self.index = index
+        self.keyer = keyer
+        self.datasets = {d.name: d for d in datasets}
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        self.paths: dict[str, Path] = {}
+
+    def write(self, name: str, table: pa.Table) -> None:
+        if table.num_rows == 0:
+            return
+        ds = self.datasets[name]
+        schema = ds.data_schema.append(pa.field(LINE, pa.int64()))
+        table = table.select(schema.names).cast(schema)
+        table = table.append_column(FILE, pa.repeat(pa.scalar(self.index, pa.int32()), len(table)))
+        table = self.keyer.add_keys(ds, table)
+        if name not in self.writers:
+            path = self.folder / name / f"f{self.index}.parquet"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.paths[name] = path
+            self.writers[name] = pq.ParquetWriter(path, table.schema, compression="lz4")
+        self.writers[name].write_table(table)
+
+    def close(self) -> None:
+        for writer in self.writers.values():
+            writer.close()
+
+    def discard(self) -> None:
+        self.close()
+        for path in self.paths.values():
+            path.unlink(missing_ok=True)
+        self.paths.clear()
+
+
+@dataclass
+class _Pending:
+    index: int
+    path: Path
+    sha256: str
+    format: str
+    rejects: RejectsFile
+    summary: FileSummary
+
+
+def reading(options: IngestOptions) -> str:
+    """The options that change what a file yields, as the manifest records them."""
+    parts = [
+        f"format={options.format}" if options.format else "",
+        f"assume_timezone={options.assume_timezone}" if options.assume_timezone else "",
+    ]
+    return ",".join(p for p in parts if p)
+
+
+def with_defaults(options: IngestOptions, settings: Settings) -> IngestOptions:
+    """Reference files default to their place in the shared data folder."""
+    standards = settings.shared_dir / "data"
+    return replace(
+        options,
+        xsd_dir=options.xsd_dir or standards / "standards" / "iso20022",
+        hs_nomenclature=options.hs_nomenclature
+        or standards / "hs_codes" / "hs2022_nomenclature.csv",
+    )
+
+
+def ingest(
+    kind: Kind,
+    paths: Sequence[Path],
+    *,
+    settings: Settings | None = None,
+    screener: PartyScreener | None = None,
+    options: IngestOptions | None = None,
+    progress: Progress | None = None,
+    names: Sequence[str] | None = None,
+) -> RunSummary:
+    """Ingest ``paths`` as ``kind``; returns per-file counts of accepted, duplicate, rejected.
+
+    ``names`` (one per path) are what summaries, the manifest and rejects files call the files,
+    when the paths are temporary copies (HTTP uploads).
+    """
+    settings = settings or get_settings()
+    options = with_defaults(options or IngestOptions(), settings)
+    screener = screener or NoScreening()
+    advance: Progress = progress or (lambda _n: None)
+    root = analytics_root(settings)
+    now = datetime.now(UTC).replace(microsecond=0)
+    run_id = now.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
+    staging = root / "_staging" / run_id
+    staging.mkdir(parents=True)
+    manifest = Manifest(root)
+    summaries: list[FileSummary] = []
+    pending: list[_Pending] = []
+    seen: set[str] = set()
+    keyer = Keyer(now.date().isoformat())
+    try:
+        for index, path in enumerate(paths):
+            name = names[index] if names else str(path)
+            summary = _stage_file(
+                kind, Path(path), name, index, staging, settings, options, manifest, seen,
+                advance, keyer,
+            )  # fmt: skip
+            summaries.append(summary if isinstance(summary, FileSummary) else summary.summary)
+            if isinstance(summary, _Pending):
+                pending.append(summary)
+        run = RunSummary(run_id=run_id, files=summaries)
+        if pending:
+            _commit(kind, pending, root, staging, run, now, screener, options)
+        return run
+    finally:
+        keyer.close()
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _stage_file(
+    kind: Kind,
+    path: Path,
+    name: str,
+    index: int,
+    staging: Path,
+    settings: Settings,
+    options: IngestOptions,
+    manifest: Manifest,
+    seen: set[str],
+    advance: Progress,
+    keyer: Keyer,
+) -> FileSummary | _Pending:
+    if not path.is_file():
+        return FileSummary(name, kind.name, "", "", "failed", error="no such file")
+    sha = sha256_file(path)
+    fmt_name = ""
+    try:
+        fmt_name = options.format or kind.detect(path)
+        fmt = kind.format(fmt_name)
+    except InvalidInputError as exc:
+        advance(path.stat().st_size)
+        return FileSummary(name, kind.name, fmt_name, sha, "failed", error=str(exc))
+    previous = None if options.force else manifest.find(sha, kind.name, reading(options))
+    if previous is not None or sha in seen:
+        advance(path.stat().st_size)
+        summary = FileSummary(name, kind.name, fmt.name, sha, "already-ingested")
+        if previous is not None:
+            summary.duplicate = previous.accepted + previous.duplicate
+            summary.rejected = previous.rejected
+        return summary
+    seen.add(sha)
+    rejects_dir = settings.data_dir / "rejects" / kind.name
+    rejects = RejectsFile(rejects_dir / f"{Path(name).name}.{file_id(sha)}.rejects.csv")
+    summary = FileSummary(name, kind.name, fmt.name, sha, "ingested")
+    stager = _Stager(staging, index, kind.datasets, keyer)
+    try:
+        for chunk in fmt.reader(path, options, advance):
+            for name, table in chunk.tables.items():
+                stager.write(name, table)
+            rejects.write(chunk.rejects)
+        stager.close()
+    except AccordError as exc:
+        # A file-level problem (wrong column set, unreadable container): nothing of it commits.
+        stager.discard()
+        rejects.write([Reject(None, str(exc), "")])
+        rejects.close()
+        summary.status, summary.error = "failed", str(exc)
+        summary.rejects_path = str(rejects.path)
+        log.warning("ingest.file_failed", path=str(path), error=str(exc))
+        return summary
+    return _Pending(index, path, sha, fmt.name, rejects, summary)
+
+
+def _commit(
+    kind: Kind,
+    pending: list[_Pending],
+    root: Path,
+    staging: Path,
+    run: RunSummary,
+    now: datetime,
+    screener: PartyScreener,
+    options: IngestOptions,
+) -> None:
+    file_ids = {p.index: file_id(p.sha256) for p in pending}
+    with store_lock(root):
+        committer = Committer(
+            root, staging, run_id=run.run_id, file_ids=file_ids, now=now,
+            screener=screener, memory_limit=options.memory_limit,
+        )  # fmt: skip
+        try:
+            for ds in kind.datasets:
+                staged = sorted((staging / ds.name).glob("f*.parquet"))
+                if staged:
+                    committer.commit_dataset(ds, staged)
+            run.new_parties, run.screening_hits = committer.commit_parties()
+            committer.publish()
+        finally:
+            committer.close()
+        entries = []
+        for p in pending:
+            counts = committer.files[p.index]
+            records = kind.records(kind.format(p.format))
+            p.rejects.write(sorted(counts.conflicts, key=lambda r: r.line or 0))
+            p.rejects.close()
+            s = p.summary
+            s.accepted = sum(counts.added.get(name, 0) for name in records)
+            s.duplicate = sum(counts.duplicates.get(name, 0) for name in records)
+            s.rejected = p.rejects.count
+            s.added = {k: v for k, v in counts.added.items() if v}
+            s.rejects_path = str(p.rejects.path) if p.rejects.count else None
+            entries.append(
+                ManifestEntry(
+                    sha256=p.sha256,
+                    kind=kind.name,
+                    path=s.path,
+                    size=p.path.stat().st_size,
+                    format=p.format,
+                    run_id=run.run_id,
+                    ingested_at=now.isoformat(),
+                    accepted=s.accepted,
+                    duplicate=s.duplicate,
+                    rejected=s.rejected,
+                    datasets=s.added,
+                    options=reading(options),
+                )
+            )
+        Manifest(root).append(entries)

@@ -1,0 +1,287 @@
+"""The screener: build or load an index, screen one query or many, return explained hits."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from accord.lists.model import ListedEntity
+from accord.screening.explain import Hit, build_hit
+from accord.screening.identifiers import normalize_identifier
+from accord.screening.index import (
+    FLAG_CONSONANTAL,
+    FLAG_SHADOWED,
+    FLAG_WEAK,
+    KIND_CODES,
+    METHODS,
+    EntityRecord,
+    ScreeningIndex,
+)
+from accord.screening.names import NameMatch, compare_tokens
+from accord.screening.normalize import NameForm, analyze
+from accord.screening.query import InvalidQueryError, Query
+from accord.screening.retrieve import Retriever
+from accord.screening.score import (
+    DEFAULT_THRESHOLD,
+    NAME_WEIGHT,
+    Context,
+    NameEvidence,
+    max_boost,
+    score,
+)
+
+MAX_QUERY_FORMS = 12
+FORMS_PER_ENTITY = 3
+MAX_SCORED = 200
+# The retrieval bound is close to, not strictly above, the name score: keep a margin.
+BOUND_SLACK = 0.03
+# Comparing through a transliteration is less certain than comparing names as written.
+ROMANIZED_FACTOR = 0.97
+_ALLOWED = {
+    "person": (KIND_CODES["person"], KIND_CODES["any"]),
+    "org": (KIND_CODES["org"], KIND_CODES["any"]),
+    "vessel": (KIND_CODES["vessel"], KIND_CODES["any"]),
+    "any": tuple(KIND_CODES.values()),
+}
+
+
+class Screener:
+    def __init__(self, index: ScreeningIndex) -> None:
+        self.index = index
+        self.retriever = Retriever(index)
+        self.list_ids = sorted(index.versions)
+        self._form_cache: dict[int, tuple[NameForm, tuple[float, ...]]] = {}
+        self.by_identifier: dict[str, list[int]] = {}
+        self._by_id: dict[str, int] | None = None
+        for e_idx, ent in enumerate(index.entities):
+            for _, value, _ in ent.identifiers:
+                self.by_identifier.setdefault(value, []).append(e_idx)
+
+    @classmethod
+    def build(cls, entities: Iterable[ListedEntity]) -> Screener:
+        return cls(ScreeningIndex.build(entities))
+
+    def save(self, path: Path) -> None:
+        self.index.save(path)
+
+    @classmethod
+    def load(cls, path: Path, expect_versions: dict[str, int] | None = None) -> Screener:
+        return cls(ScreeningIndex.load(path, expect_versions))
+
+    @property
+    def versions(self) -> dict[str, int]:
+        return dict(self.index.versions)
+
+    def entity(self, entity_id: str) -> EntityRecord | None:
+        """The indexed facts of a listed entity, by id (for presenting hits)."""
+        if self._by_id is None:
+            self._by_id = {e.id: i for i, e in enumerate(self.index.entities)}
+        pos = self._by_id.get(entity_id)
+        return None if pos is None else self.index.entities[pos]
+
+    # -- screening -----------------------------------------------------------------------------
+    def screen(
+        self,
+        query: Query,
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = 10,
+        lists: Sequence[str] | None = None,
+    ) -> list[Hit]:
+        """Listed entities scoring at least ``threshold``, best first, at most ``limit``."""
+        if not 0.0 <= threshold <= 1.0:
+            raise InvalidQueryError("threshold", f"{threshold} is not between 0 and 1")
+        if limit < 1:
+            raise InvalidQueryError("limit", "must be at least 1")
+        list_mask = self._list_mask(lists)
+        forms = self._query_forms(query)
+        boost = max_boost(query)
+        floor = (threshold - boost) / NAME_WEIGHT - BOUND_SLACK
+        ranked = self._ranked_entities(query, forms, floor, list_mask, MAX_SCORED)
+        namer = _Namer(self, forms)
+        hits: list[Hit] = []
+        for e_idx, bound, cand_forms in ranked:
+            if len(hits) >= limit and NAME_WEIGHT * bound + boost < hits[-1].score:
+                break
+            name = namer.best(cand_forms)
+            cannot_pass = name is not None and NAME_WEIGHT * name.score + boost < threshold
+            if cannot_pass and not query.identifiers:
+                continue  # whatever the other facts say
+            ctx = Context(query, self.index.entities[e_idx], name)
+            total, parts = score(ctx)
+            if total >= threshold:
+                hit = build_hit(ctx.entity, total, threshold, ctx.name, parts, self.versions)
+                hits.append(hit)
+                hits.sort(key=lambda h: -h.score)
+                del hits[limit:]
+        return hits
+
+    def candidates(self, query: Query, k: int = 50) -> list[str]:
+        """Entity ids retrieval hands to scoring, before any threshold (for recall checks)."""
+        ranked = self._ranked_entities(query, self._query_forms(query), 0.0, None, k)
+        return [self.index.entities[e].id for e, _, _ in ranked[:k]]
+
+    def screen_many(
+        self,
+        queries: Sequence[Query],
+        threshold: float = DEFAULT_THRESHOLD,
+        limit: int = 10,
+        lists: Sequence[str] | None = None,
+        workers: int | None = None,
+    ) -> list[list[Hit]]:
+        """Screen a batch, split over worker processes that share this index (fork)."""
+        workers = workers or os.cpu_count() or 1
+        if workers <= 1 or len(queries) < 64 or "fork" not in mp.get_all_start_methods():
+            return [self.screen(q, threshold, limit, lists) for q in queries]
+        global _WORKER
+        _WORKER = self
+        chunk = max(16, len(queries) // (workers * 8))
+        batches = [list(queries[i : i + chunk]) for i in range(0, len(queries), chunk)]
+        with mp.get_context("fork").Pool(workers) as pool:
+            parts = pool.starmap(_screen_batch, [(b, threshold, limit, lists) for b in batches])
+        return [hits for part in parts for hits in part]
+
+    # -- internals -----------------------------------------------------------------------------
+    def _list_mask(self, lists: Sequence[str] | None) -> np.ndarray | None:
+        if lists is None:
+            return None
+        unknown = [name for name in lists if name not in self.index.versions]
+        if unknown or not lists:
+            raise InvalidQueryError(
+                "lists",
+                f"unknown list {', '.join(map(repr, unknown)) or '(none given)'}; "
+                f"loaded lists: {', '.join(self.list_ids)}",
+            )
+        codes = [self.list_ids.index(name) for name in lists]
+        return np.isin(self.index.arrays["ent_list"], codes)
+
+    def _query_forms(self, query: Query) -> list[NameForm]:
+        forms: list[NameForm] = []
+        seen: set[tuple[str, ...]] = set()
+        for name in query.names:
+            for form in analyze(name, query.kind):
+                if form.tokens not in seen:
+                    seen.add(form.tokens)
+                    forms.append(form)
+        return forms[:MAX_QUERY_FORMS]
+
+    def _ranked_entities(
+        self,
+        query: Query,
+        forms: list[NameForm],
+        floor: float,
+        list_mask: np.ndarray | None,
+        max_entities: int,
+    ) -> list[tuple[int, float, list[int]]]:
+        """Entities by their best retrieval bound, each with its best-covered forms."""
+        arrays = self.index.arrays
+        reached, cov = self.retriever.coverage(forms)
+        keep = cov >= floor
+        if not any(f.consonantal for f in forms):
+            keep &= (arrays["form_flags"][reached] & FLAG_SHADOWED) == 0
+        reached, cov = reached[keep], cov[keep]
+        ents = arrays["form_entity"][reached]
+        ok = np.isin(arrays["ent_kind"][ents], _ALLOWED[query.kind])
+        if list_mask is not None:
+            ok &= list_mask[ents]
+        reached, cov, ents = reached[ok], cov[ok], ents[ok]
+        order = np.argsort(-cov, kind="stable")
+        grouped: dict[int, tuple[float, list[int]]] = {}
+        for f_idx, c, e in zip(
+            reached[order].tolist(), cov[order].tolist(), ents[order].tolist(), strict=True
+        ):
+            entry = grouped.get(e)
+            if entry is None:
+                if len(grouped) >= max_entities:
+                    continue
+                grouped[e] = (c, [f_idx])
+            elif len(entry[1]) < FORMS_PER_ENTITY:
+                entry[1].append(f_idx)
+        for e in self._identifier_entities(query):
+            if e not in grouped and (list_mask is None or list_mask[e]):
+                grouped[e] = (1.0, [])
+        return sorted(((e, b, f) for e, (b, f) in grouped.items()), key=lambda t: -t[1])
+
+    def _identifier_entities(self, query: Query) -> list[int]:
+        out: list[int] = []
+        for ident in query.identifiers:
+            norm = normalize_identifier(ident.kind, ident.value)
+            if norm is not None:
+                out.extend(self.by_identifier.get(norm.value, []))
+        return out
+
+    def listed_form(self, f_idx: int) -> tuple[NameForm, tuple[float, ...]]:
+        """A listed name form and its token weights (cached: the same forms recur)."""
+        got = self._form_cache.get(f_idx)
+        if got is not None:
+            return got
+        form = self._make_form(f_idx)
+        weights = self.retriever.weights
+        tok_id = self.retriever.tok_id
+        got = (form, tuple(float(weights[tok_id[t]]) for t in form.tokens))
+        if len(self._form_cache) > 50_000:
+            self._form_cache.clear()
+        self._form_cache[f_idx] = got
+        return got
+
+    def _make_form(self, f_idx: int) -> NameForm:
+        arrays = self.index.arrays
+        ent = self.index.entities[int(arrays["form_entity"][f_idx])]
+        return NameForm(
+            ent.names[int(arrays["form_name"][f_idx])],
+            tuple(self.index.form_tokens(f_idx)),
+            METHODS[int(arrays["form_method"][f_idx])],
+            bool(arrays["form_flags"][f_idx] & FLAG_CONSONANTAL),
+            frozenset(self.index.legal_sets[int(arrays["form_legal"][f_idx])]),
+        )
+
+
+class _Namer:
+    """Finds the best pair of names for one query, remembering comparisons already made:
+    the same spelling is often listed by several lists."""
+
+    def __init__(self, screener: Screener, forms: list[NameForm]) -> None:
+        self.screener = screener
+        retriever = screener.retriever
+        self.forms = [
+            (qf, tuple(retriever.expand(t, qf.consonantal).weight for t in qf.tokens))
+            for qf in forms
+        ]
+        self.memo: dict[tuple[int, tuple[str, ...], bool], NameMatch] = {}
+
+    def best(self, cand_forms: list[int]) -> NameEvidence | None:
+        screener = self.screener
+        flags = screener.index.arrays["form_flags"]
+        best: NameEvidence | None = None
+        for f_idx in cand_forms:
+            listed, l_weights = screener.listed_form(f_idx)
+            for q_idx, (qf, q_weights) in enumerate(self.forms):
+                cons = qf.consonantal or listed.consonantal
+                key = (q_idx, listed.tokens, cons)
+                match = self.memo.get(key)
+                if match is None:
+                    match = compare_tokens(qf.tokens, q_weights, listed.tokens, l_weights, cons)
+                    self.memo[key] = match
+                value = match.score
+                if qf.method != "latin" or listed.method != "latin":
+                    value *= ROMANIZED_FACTOR
+                if best is None or value > best.score:
+                    info = sum(
+                        w * p.sim for w, p in zip(q_weights, match.pairs, strict=False) if p.listed
+                    )
+                    weak = bool(flags[f_idx] & FLAG_WEAK)
+                    best = NameEvidence(qf, listed, match, value, weak, info)
+        return best
+
+
+_WORKER: Screener | None = None
+
+
+def _screen_batch(
+    batch: list[Query], threshold: float, limit: int, lists: Sequence[str] | None
+) -> list[list[Hit]]:
+    assert _WORKER is not None
+    return [_WORKER.screen(q, threshold, limit, lists) for q in batch]

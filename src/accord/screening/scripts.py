@@ -1,0 +1,256 @@
+"""Writing systems: detect the script of a name and romanize it, keeping several readings.
+
+ICU transforms do the transliteration. What ICU lacks is written here, each with its reason:
+Korean names need both the South Korean (Revised Romanization: "Gim Jeong-eun") and the
+McCune–Reischauer style the DPRK and most sanctions lists use ("Kim Jong Un"), and Han characters
+need their Korean readings when the name may be Korean (ICU only has Mandarin pinyin); the
+Han→Hangul readings come from the libhangul dictionary shipped in the ``pyhanja`` package.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+import icu
+
+LATIN = "Latin"
+COMMON = "Common"
+
+
+@dataclass(frozen=True)
+class Romanization:
+    """One Latin reading of a name: ASCII text, how it was made, and whether vowels are missing."""
+
+    text: str
+    method: str
+    consonantal: bool = False
+
+
+# Plain words for the explanation of each romanization method.
+METHOD_WORDS: dict[str, str] = {
+    "latin": "as written",
+    "icu": "transliterated to Latin (ICU)",
+    "bgn": "transliterated to Latin (BGN/PCGN)",
+    "iso": "transliterated to Latin (ISO 9 style)",
+    "korean-rr": "romanized from Korean (Revised Romanization)",
+    "korean-mr": "romanized from Korean (McCune–Reischauer style)",
+    "han-pinyin": "romanized from Chinese characters (pinyin)",
+    "han-korean": "read as Korean from Chinese characters (hanja)",
+    "consonantal": "transliterated from a script that omits vowels (compared by consonants)",
+}
+
+# Scripts written without short vowels: their romanizations are compared by consonant skeleton.
+CONSONANTAL_SCRIPTS = frozenset({"Arabic", "Hebrew", "Syriac", "Thaana"})
+
+
+@cache
+def _transliterator(spec: str) -> icu.Transliterator:
+    return icu.Transliterator.createInstance(spec)
+
+
+@lru_cache(maxsize=4096)
+def char_script(ch: str) -> str:
+    """The Unicode script name of one character ("Latin", "Cyrillic", "Han", "Common"…)."""
+    if ch < "\u0080":
+        return LATIN if ch.isalpha() else COMMON
+    name: str = icu.Script.getScript(ch).getName()
+    if name in ("Inherited", "Unknown"):
+        return COMMON
+    return name
+
+
+def scripts_of(text: str) -> set[str]:
+    """The scripts of the letters of ``text``, ignoring punctuation, digits and marks."""
+    found = {char_script(ch) for ch in text if ch.isalpha()}
+    found.discard(COMMON)
+    return found
+
+
+def ascii_fold(text: str) -> str:
+    """Latin text with diacritics removed: 'Baššār Ḥāfiẓ' → 'Bassar Hafiz'."""
+    if text.isascii():
+        return text
+    return str(_transliterator("Any-Latin; Latin-ASCII").transliterate(text))
+
+
+# --- Cyrillic ----------------------------------------------------------------------------------
+_UKRAINIAN = re.compile("[іїєґІЇЄҐ]")
+# ISO 9 letters with carons etc. turned into the digraphs Latin renderings of Russian names use,
+# before the ASCII fold would drop them to a single letter ("Ž" → "z" loses "zh").
+_ISO_DIGRAPHS = str.maketrans(
+    {"ž": "zh", "č": "ch", "š": "sh", "ŝ": "shch", "û": "yu", "â": "ya", "ë": "e", "ʺ": "", "ʹ": ""}
+)
+
+
+def _cyrillic(text: str) -> list[Romanization]:
+    spec = "Ukrainian-Latin/BGN" if _UKRAINIAN.search(text) else "Russian-Latin/BGN"
+    bgn = _transliterator(f"{spec}; Latin-ASCII").transliterate(text)
+    iso = _transliterator("Cyrillic-Latin").transliterate(text).lower().translate(_ISO_DIGRAPHS)
+    iso = ascii_fold(iso.replace("j", "y"))
+    return [Romanization(bgn, "bgn"), Romanization(iso, "iso")]
+
+
+# --- Arabic and other scripts without short vowels -----------------------------------------------
+def _consonantal(text: str) -> list[Romanization]:
+    # Taa marbuta ends names that Latin writes with a vowel ("Fatima", "Usama"): read it as "a".
+    text = text.replace("ة", "a")
+    latin = ascii_fold(_transliterator("Any-Latin").transliterate(text))
+    return [Romanization(latin, "consonantal", consonantal=True)]
+
+
+# --- Korean ------------------------------------------------------------------------------------
+# Two-syllable Korean family names; any other name's first syllable is the family name.
+_DOUBLE_SURNAMES = frozenset({"남궁", "황보", "선우", "제갈", "독고", "사공", "서문", "동방"})
+
+# Spellings of family names that neither romanization system produces (e.g. "Lee", "Park").
+# Written by hand: no installed library has this table; only the most frequent names are listed.
+_SURNAME_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "이": ("lee", "yi", "ri", "rhee"),
+    "리": ("ri", "lee", "yi"),
+    "박": ("park",),
+    "최": ("choi",),
+    "정": ("jung", "chung"),
+    "노": ("roh", "ro"),
+    "로": ("ro", "roh"),
+    "유": ("yoo", "ryu"),
+    "류": ("ryu", "yu"),
+    "윤": ("yoon",),
+    "임": ("lim", "rim"),
+    "림": ("rim", "lim"),
+    "신": ("shin",),
+    "오": ("oh",),
+    "서": ("suh",),
+    "안": ("ahn",),
+    "전": ("chun", "jon", "chon"),
+    "문": ("moon",),
+    "손": ("sohn",),
+    "허": ("hur",),
+    "주": ("joo", "chu"),
+    "현": ("hyun",),
+    "양": ("ryang",),
+    "량": ("ryang", "yang"),
+    "렴": ("ryom", "yom"),
+    "염": ("yom", "ryom"),
+    "태": ("thae",),
+    "김": ("kim",),
+}
+
+
+def _hangul_syllable_rr(syllable: str) -> str:
+    """Revised Romanization of one syllable, correcting ICU's letter-by-letter output."""
+    latin: str = _transliterator("Hangul-Latin; Latin-ASCII").transliterate(syllable)
+    latin = latin.replace("-", "")
+    if latin.startswith("l"):
+        latin = "r" + latin[1:]  # initial ㄹ is written r (Ri, Ryong), never l
+    if latin.endswith("g") and not latin.endswith("ng"):
+        latin = latin[:-1] + "k"  # final ㄱ sounds k (Pak, Paek)
+    if latin.endswith("b"):
+        latin = latin[:-1] + "p"
+    if latin.endswith("d") or latin.endswith("s"):
+        latin = latin[:-1] + "t"
+    return latin
+
+
+_MR_VOWELS = (("yeo", "yo"), ("eo", "o"), ("eu", "u"))
+_MR_INITIALS = {"g": "k", "d": "t", "b": "p"}
+
+
+def _mr_style(rr: str) -> str:
+    """McCune–Reischauer-like spelling (without breves) as the DPRK writes names."""
+    for old, new in _MR_VOWELS:
+        rr = rr.replace(old, new)
+    if rr[:1] in _MR_INITIALS and not rr.startswith("ch"):
+        rr = _MR_INITIALS[rr[0]] + rr[1:]
+    return rr
+
+
+def _korean_name(hangul: str) -> list[Romanization]:
+    syllables = [s for s in hangul if "\uac00" <= s <= "\ud7a3"]
+    if not syllables:
+        return []
+    cut = 2 if hangul[:2] in _DOUBLE_SURNAMES else 1
+    rr = [_hangul_syllable_rr(s) for s in syllables]
+    mr = [_mr_style(s) for s in rr]
+    family = "".join(syllables[:cut])
+
+    def text(parts: list[str], family_spelling: str | None = None) -> str:
+        head = family_spelling or "".join(parts[:cut])
+        return " ".join([head, *parts[cut:]])
+
+    forms = [Romanization(text(rr), "korean-rr"), Romanization(text(mr), "korean-mr")]
+    if len(syllables) <= 4:
+        for spelling in _SURNAME_SPELLINGS.get(family, ())[:3]:
+            forms.append(Romanization(text(mr, spelling), "korean-mr"))
+    return forms
+
+
+# --- Han ---------------------------------------------------------------------------------------
+@cache
+def _hanja_readings() -> dict[str, tuple[str, ...]]:
+    """Korean readings (in Hangul) of each Han character, most common first."""
+    readings: dict[str, list[str]] = {}
+    # Only pyhanja's data file is used; locating it this way does not run the package's
+    # __init__ (which loads its C++ dictionary and warns about a deprecated API).
+    spec = importlib.util.find_spec("pyhanja")
+    if spec is None or not spec.submodule_search_locations:
+        return {}
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "hanja.txt"
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            parts = line.split(":", 2)
+            if len(parts) >= 2 and len(parts[1]) == 1 and len(parts[0]) == 1:
+                readings.setdefault(parts[1], []).append(parts[0])
+    return {k: tuple(v) for k, v in readings.items()}
+
+
+def _han(text: str) -> list[Romanization]:
+    # "Han-Latin/Names" reads the first character with the surname reading where they differ.
+    pinyin = _transliterator("Han-Latin/Names; Latin-ASCII").transliterate(text)
+    forms = [Romanization(pinyin, "han-pinyin")]
+    han_chars = [ch for ch in text if char_script(ch) == "Han"]
+    # Korean personal names are two to four characters; a longer Han string is a company name.
+    if 2 <= len(han_chars) <= 4:
+        table = _hanja_readings()
+        if all(ch in table for ch in han_chars):
+            head = table[han_chars[0]]
+            rest = "".join(table[ch][0] for ch in han_chars[1:])
+            for reading in head[:2]:
+                for form in _korean_name(reading + rest):
+                    forms.append(Romanization(form.text, "han-korean"))
+    return forms
+
+
+_KANA = frozenset({"Hiragana", "Katakana"})
+
+
+def romanize(text: str) -> list[Romanization]:
+    """Every Latin reading of ``text`` worth comparing, most standard first (never empty)."""
+    scripts = scripts_of(text)
+    if scripts <= {LATIN}:
+        return [Romanization(ascii_fold(text), "latin")]
+    if len(scripts - {LATIN}) == 1:
+        (script,) = scripts - {LATIN}
+        if script == "Cyrillic":
+            return _cyrillic(text)
+        if script in CONSONANTAL_SCRIPTS:
+            return _consonantal(text)
+        if script == "Hangul":
+            return _korean_name(unicodedata.normalize("NFC", text)) or _icu(text)
+        if script == "Han":
+            return _han(text)
+    if "Han" in scripts and not scripts & _KANA:
+        return _han(text)
+    return _icu(text)
+
+
+def _icu(text: str) -> list[Romanization]:
+    consonantal = bool(scripts_of(text) & CONSONANTAL_SCRIPTS)
+    latin = ascii_fold(_transliterator("Any-Latin").transliterate(text))
+    return [Romanization(latin, "consonantal" if consonantal else "icu", consonantal)]
