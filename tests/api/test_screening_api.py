@@ -50,7 +50,7 @@ def test_screen_batch_with_per_query_options(client: TestClient) -> None:
     top = a["hits"][0]
     assert "QADHAFI" in top["caption"] and top["listing"]["list_id"] == "un"
     assert top["schema"] == "Person" and "Libya" in top["listing"]["programs"]
-    assert 'met the listed name' in top["explanation"]
+    assert "met the listed name" in top["explanation"]
     assert [h["caption"] for h in b["hits"]] == ["Ivan Petrov"]
     assert c["hits"] == []
 

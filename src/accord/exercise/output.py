@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 from typing import IO
 
@@ -31,7 +32,7 @@ CSV_BATCH_ROWS = 8192
 #: Bytes of tables handed to the writer thread but not yet written; beyond this the producer
 #: waits (two or three batches: enough to keep both threads busy, and memory flat).
 MAX_BYTES_IN_FLIGHT = 64 << 20
-_ZERO, _DASH, _COLON = ord("0"), ord("-"), ord(":")
+_ZERO, _COLON = ord("0"), ord(":")
 
 
 def fixed_width(chars: np.ndarray) -> pa.Array:
@@ -60,9 +61,22 @@ def digits(values: np.ndarray, width: int) -> pa.Array:
 
 
 def _day_chars(first: int, last: int) -> np.ndarray:
-    """``YYYY-MM-DDT`` for epoch days ``first..last`` as an ``(k, 11)`` uint8 matrix."""
+    """``YYYY-MM-DDT`` for epoch days ``first..last``, one 11-byte item (``V11``) per day."""
     text = "".join(f"{np.datetime64(d, 'D')}T" for d in range(first, last + 1))
-    return np.frombuffer(text.encode("ascii"), np.uint8).reshape(-1, 11)
+    return np.frombuffer(text.encode("ascii"), "V11")
+
+
+@cache
+def _time_of_day() -> np.ndarray:
+    """``HH:MM:SSZ`` for every second of a day, one 9-byte item (``V9``) per second."""
+    out = np.empty((DAY_S, 9), np.uint8)
+    tod = np.arange(DAY_S)
+    put_digits(out, 0, tod // 3600, 2)
+    put_digits(out, 3, tod // 60 % 60, 2)
+    put_digits(out, 6, tod % 60, 2)
+    out[:, 2] = out[:, 5] = _COLON
+    out[:, 8] = ord("Z")
+    return out.reshape(-1).view("V9")
 
 
 def iso_times(seconds: np.ndarray) -> pa.Array:
@@ -72,15 +86,12 @@ def iso_times(seconds: np.ndarray) -> pa.Array:
     s = seconds.astype(np.int64)
     day = s // DAY_S
     first = int(day.min())
-    out = np.empty((len(s), 20), np.uint8)
-    out[:, :11] = _day_chars(first, int(day.max()))[day - first]
-    tod = s - day * DAY_S
-    put_digits(out, 11, tod // 3600, 2)
-    put_digits(out, 14, tod // 60 % 60, 2)
-    put_digits(out, 17, tod % 60, 2)
-    out[:, 13] = out[:, 16] = _COLON
-    out[:, 19] = ord("Z")
-    return fixed_width(out)
+    # Two gathers of fixed-size byte items (the day, the time of day): a third of the cost of
+    # computing the digits, a fifth of looking strings up in Arrow and joining them.
+    out = np.empty(len(s), [("day", "V11"), ("time", "V9")])
+    out["day"] = _day_chars(first, int(day.max()))[day - first]
+    out["time"] = _time_of_day()[s - day * DAY_S]
+    return fixed_width(out.view(np.uint8).reshape(-1, 20))
 
 
 def iso_dates(days: np.ndarray) -> pa.Array:
@@ -89,7 +100,8 @@ def iso_dates(days: np.ndarray) -> pa.Array:
         return pa.array([], pa.string())
     d = days.astype(np.int64)
     first = int(d.min())
-    return fixed_width(_day_chars(first, int(d.max()))[d - first, :10])
+    chars = _day_chars(first, int(d.max())).view(np.uint8).reshape(-1, 11)
+    return fixed_width(chars[d - first, :10])
 
 
 def epoch_day(d: date) -> int:
@@ -107,6 +119,28 @@ def take_text(
     arr = values if isinstance(values, pa.Array) else pa.array(values, pa.string())
     idx = pa.array(index, mask=None if mask is None else ~mask)
     return pc.take(arr, idx)
+
+
+def pooled(pool: pa.Array, index: np.ndarray, mask: np.ndarray | None = None) -> pa.Array:
+    """``pool[index]`` (null where ``mask`` is false) as a dictionary column: no text is copied.
+
+    Filtering per node then moves 4-byte indices instead of names and addresses, and the text is
+    looked up once, on the writer thread, for the rows actually written.
+    """
+    indices = pa.array(index.astype(np.int32), mask=None if mask is None else ~mask)
+    return pa.DictionaryArray.from_arrays(indices, pool)
+
+
+def _plain(schema: pa.Schema) -> pa.Schema:
+    """``schema`` with dictionary columns as their values' type (what a CSV file holds)."""
+    return pa.schema(
+        [f.with_type(f.type.value_type) if pa.types.is_dictionary(f.type) else f for f in schema]
+    )
+
+
+def _write(writer: pcsv.CSVWriter, table: pa.Table, schema: pa.Schema) -> None:
+    # On the writer thread: decoding dictionaries and formatting numbers run without the GIL.
+    writer.write_table(table.cast(schema))
 
 
 class Batch:
@@ -138,9 +172,9 @@ class _Writer:
         self._pending: deque[tuple[Future[None], int]] = deque()
         self._bytes = 0
 
-    def submit(self, writer: pcsv.CSVWriter, table: pa.Table) -> None:
+    def submit(self, writer: pcsv.CSVWriter, table: pa.Table, schema: pa.Schema) -> None:
         size = table.nbytes
-        self._pending.append((self._pool.submit(writer.write_table, table), size))
+        self._pending.append((self._pool.submit(_write, writer, table, schema), size))
         self._bytes += size
         while self._pending and (self._bytes > MAX_BYTES_IN_FLIGHT or self._pending[0][0].done()):
             self._retire()
@@ -181,10 +215,11 @@ class CsvSink:
         table = table.select(self.columns)
         if self._writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._schema = table.schema
+            self._schema = _plain(table.schema)
             options = pcsv.WriteOptions(batch_size=CSV_BATCH_ROWS)
             self._writer = pcsv.CSVWriter(str(self.path), self._schema, write_options=options)
-        self._thread.submit(self._writer, table.cast(self._schema))
+        assert self._schema is not None
+        self._thread.submit(self._writer, table, self._schema)
         self.rows += table.num_rows
 
     def close(self) -> None:

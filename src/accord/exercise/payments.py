@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from accord.exercise import pacs008
-from accord.exercise.output import Sinks, fixed_width, iso_dates, iso_times, take_text
+from accord.exercise.output import Sinks, fixed_width, iso_dates, iso_times, pooled
 from accord.exercise.population import World
 from accord.exercise.scenario import Scenario
 from accord.exercise.seeding import uuid4_chars
@@ -113,13 +113,13 @@ def render(d: dict[str, np.ndarray], cols: Columns) -> pa.Table:
     }
     for role in ("debtor", "creditor"):
         who = d[role]
-        table[f"{role}_name"] = pc.take(cols.name, who)
-        table[f"{role}_address"] = pc.take(cols.address, who)
-        table[f"{role}_country"] = pc.take(cols.country, who)
-        table[f"{role}_account"] = pc.take(cols.account, who)
-        table[f"{role}_agent_bic"] = pc.take(cols.bic, who)
-    table["intermediary_agent1_bic"] = take_text(cols.bic, d["inter"], d["via"])
-    table["remittance_info"] = pc.take(pa.array(REMITTANCES), d["remittance"])
+        table[f"{role}_name"] = pooled(cols.name, who)
+        table[f"{role}_address"] = pooled(cols.address, who)
+        table[f"{role}_country"] = pooled(cols.country, who)
+        table[f"{role}_account"] = pooled(cols.account, who)
+        table[f"{role}_agent_bic"] = pooled(cols.bic, who)
+    table["intermediary_agent1_bic"] = pooled(cols.bic, d["inter"], d["via"])
+    table["remittance_info"] = pooled(pa.array(REMITTANCES), d["remittance"])
     return pa.table(table)
 
 
@@ -132,7 +132,7 @@ def write_payments(scenario: Scenario, sinks: Sinks, table: pa.Table, xml: np.nd
         if c not in table.column_names:
             table = table.append_column(c, pa.nulls(table.num_rows, pa.string()))
     bics = [
-        table[c]
+        pc.cast(table[c], pa.string())
         for c in (
             "debtor_agent_bic",
             "creditor_agent_bic",

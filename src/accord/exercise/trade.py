@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from accord.exercise import calibration as cal
-from accord.exercise.output import digits, iso_dates
+from accord.exercise.output import digits, iso_dates, pooled
 from accord.exercise.population import World
 
 TRADE_COLUMNS = [
@@ -171,35 +171,35 @@ def render(d: dict[str, np.ndarray], cols: Columns) -> pa.Table:
     ids = pc.binary_join_element_wise(
         pc.take(countries, d["node_country"]), digits(d["seq"], 9), "-"
     )
-    exp_country = pc.take(cols.country, d["exporter"])
-    imp_country = pc.take(cols.country, d["importer"])
+    exp_country = pooled(cols.country, d["exporter"])
+    imp_country = pooled(cols.country, d["importer"])
     return pa.table(
         {
             "declaration_id": ids,
             "item_no": np.ones(n, np.int64),
             "declaration_date": iso_dates(d["day"]),
-            "flow": pc.take(pa.array(FLOWS), d["flow"]),
-            "declarant_name": pc.take(cols.name, d["local"]),
-            "declarant_country": pc.take(cols.country, d["local"]),
-            "declarant_address": pc.take(cols.address, d["local"]),
-            "exporter_name": pc.take(cols.name, d["exporter"]),
+            "flow": pooled(pa.array(FLOWS), d["flow"]),
+            "declarant_name": pooled(cols.name, d["local"]),
+            "declarant_country": pooled(cols.country, d["local"]),
+            "declarant_address": pooled(cols.address, d["local"]),
+            "exporter_name": pooled(cols.name, d["exporter"]),
             "exporter_country": exp_country,
-            "exporter_address": pc.take(cols.address, d["exporter"]),
-            "importer_name": pc.take(cols.name, d["importer"]),
+            "exporter_address": pooled(cols.address, d["exporter"]),
+            "importer_name": pooled(cols.name, d["importer"]),
             "importer_country": imp_country,
-            "importer_address": pc.take(cols.address, d["importer"]),
-            "origin_country": pc.take(countries, d["origin"]),
+            "importer_address": pooled(cols.address, d["importer"]),
+            "origin_country": pooled(countries, d["origin"]),
             "dispatch_country": exp_country,
             "destination_country": imp_country,
-            "hs_code": pc.take(cols.hs6, d["product"]),
-            "description": pc.take(cols.description, d["product"]),
+            "hs_code": pooled(cols.hs6, d["product"]),
+            "description": pooled(cols.description, d["product"]),
             "quantity": d["mass"],
             "unit": pa.repeat(pa.scalar("kg"), n),
             "net_mass_kg": d["mass"],
             "value": d["value"],
             "currency": pa.repeat(pa.scalar("EUR"), n),
-            "incoterm": pc.take(pa.array(INCOTERMS), d["incoterm"]),
-            "transport_mode": pc.take(pa.array(MODES), d["mode"]),
+            "incoterm": pooled(pa.array(INCOTERMS), d["incoterm"]),
+            "transport_mode": pooled(pa.array(MODES), d["mode"]),
             "vessel_imo": pa.array(d["vessel_imo"], mask=d["mode"] != SEA),
         }
     )

@@ -133,8 +133,8 @@ class Context:
     def memtable(self, name: str, make: Callable[[], pa.Table]) -> ibis.Table:
         """A small reference table (geography, watchlists) as an Ibis table, made once per run.
 
-        Per run rather than per context: the same memtable in two indicators' expressions keeps
-        those expressions equal, so a table materialised for one is found again for the other.
+        Per run rather than per context when the engine gives one: the shore grid and the port
+        cells are then built once for the run instead of once for each indicator reading them.
         """
         memtables = self.run.memtables if self.run is not None else self._memtables
         if name not in memtables:

@@ -48,7 +48,7 @@ class IngestOptions:
     #: Rows per batch for the readers that batch by rows.
     batch_rows: int = 100_000
     #: DuckDB memory limit for the commit (it spills to disk beyond it).
-    memory_limit: str = "512MB"
+    memory_limit: str = "256MB"
     #: Folder of the ISO 20022 XSDs (the pipeline defaults it to the shared data folder's).
     xsd_dir: Path | None = None
     #: The HS 2022 nomenclature CSV (the pipeline defaults it to the shared data folder's).

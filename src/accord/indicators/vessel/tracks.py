@@ -81,12 +81,16 @@ def track_steps(ctx: Context, lookback: timedelta, by: str = "track_id") -> ibis
 
     Most vessel indicators start from this table, so within an engine run it is materialised
     once, for the longest lookback asked, and every indicator reads it: the window sort and the
-    distances over every position are the bulk of the work. A shorter lookback is the suffix of
-    each track from its own start, which is exactly the wide table's rows from that instant on,
-    with the step *into* the first of them forgotten (its previous position lies before the
-    lookback, so it has none). The result is the same table as ``steps`` of those positions.
+    distances over every position are the bulk of their work. A shorter lookback keeps each
+    track's positions from a later instant on, which are the wide table's rows from that
+    instant; only the first of them had a previous position there, before the instant, and has
+    none here, so that one step is blanked. The result equals ``steps`` of those positions. (The
+    ``ts`` filter implies the ``date`` partition filter of ``positions``, ``date`` being the
+    UTC date of ``ts``.)
     """
-    if ctx.run is None:
+    if ctx.run is None or by != "track_id":
+        # Only MMSI spoofing groups by MMSI: materialising that table would write a second copy
+        # of every position for a single reader, who would gain nothing from it.
         return steps(_track_positions(ctx, lookback, by), by)
     since = ctx.window.start - lookback
     key = ("steps", by, ctx.window.end)
