@@ -32,9 +32,9 @@ def test_ingest_twice_as_json() -> None:
     path = str(require_shared("ais/pyais_nmea_data_sample.txt"))
     first = CliRunner().invoke(app, ["ais", path, "--json"])
     assert first.exit_code == 0, first.output
-    body = json.loads(first.output)
+    body = json.loads(first.stdout)
     assert (body["accepted"] + body["duplicate"], body["rejected"]) == (778, 120)
-    again = json.loads(CliRunner().invoke(app, ["ais", path, "--json"]).output)
+    again = json.loads(CliRunner().invoke(app, ["ais", path, "--json"]).stdout)
     assert (again["accepted"], again["files"][0]["status"]) == (0, "already-ingested")
     strict = CliRunner().invoke(app, ["ais", path, "--strict", "--force"])
     assert strict.exit_code == 2  # records were rejected

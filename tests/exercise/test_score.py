@@ -252,9 +252,19 @@ def test_cli_score_and_world(world_dir: Path, tmp_path: Path) -> None:
 def test_cli_world(tmp_path: Path, world_dir: Path) -> None:
     out = tmp_path / "w"
     result = CliRunner().invoke(
-        app, ["world", "demo", "--out", str(out), "--scale", "0.2", "--seed", "3"]
+        app, ["world", "demo", "--out", str(out), "--scale", "0.4", "--seed", "3"]
     )
     assert result.exit_code == 0, result.output
     truth = _truth(out)
-    assert truth.seed == 3 and truth.scale == 0.2
+    assert truth.seed == 3 and truth.scale == 0.4
     assert (out / "manifest.json").is_file()
+
+
+def test_cli_world_without_a_spoofing_victim_fails_clearly(tmp_path: Path) -> None:
+    """At scale 0.2 the demo has 5 background vessels, all on Baltic lanes: none sails where a
+    node sees the spoofer, so the spoofing scheme cannot be injected and generation says so."""
+    result = CliRunner().invoke(
+        app, ["world", "demo", "--out", str(tmp_path / "w"), "--scale", "0.2", "--seed", "3"]
+    )
+    assert result.exit_code == 1
+    assert "mmsi_spoofing" in result.output and "no background vessel" in result.output

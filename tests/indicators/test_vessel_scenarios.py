@@ -57,6 +57,13 @@ def world(tmp_path: Path) -> AnalyticsStore:
     rows += _track(
         "538444444", 538444444, T0 + timedelta(hours=2), [(nvs.lat + 0.003, nvs.lon)] * 37
     )
+    # G seen only while stopped at Sevastopol, 6 h: a port of occupied Crimea, UA in the
+    # gazetteer, watched by name (``sanctioned_ports``), not by country.
+    svp = get_port("UASVP")
+    assert svp.country == "UA"
+    rows += _track(
+        "538888888", 538888888, T0 + timedelta(hours=2), [(svp.lat + 0.003, svp.lon)] * 37
+    )
     # E jumps 100 nm in an hour.
     rows += _track(
         "477555555", 477555555, T0, [(20.0, 60.0), (20.0, 61.75)], step=timedelta(hours=1)
@@ -91,8 +98,8 @@ EXPECTED = {
     "vessel.loitering": {"273111111", "636222222"},
     "vessel.ais_gap": {"311333333"},
     "vessel.ais_disabling": {"311333333"},
-    "vessel.dark_port_call": {"538444444"},
-    "vessel.port_call_sanctioned": {"538444444"},
+    "vessel.dark_port_call": {"538444444", "538888888"},
+    "vessel.port_call_sanctioned": {"538444444", "538888888"},
     "vessel.impossible_speed": {"477555555", "412666666"},
     "vessel.mmsi_spoofing": {"412666666"},
     "vessel.invalid_imo": {"273111111"},

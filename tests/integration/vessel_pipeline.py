@@ -87,7 +87,7 @@ def run_node(
     truth = GroundTruth.model_validate_json((world / "truth.json").read_bytes())
     analytics = AnalyticsStore(analytics_root(settings))
     # The whole simulated span in one window: every event that ends in it becomes an alert.
-    run_indicators(store, analytics, Window(truth.start, truth.end))
+    run_indicators(store, analytics, Window(truth.start, truth.end), node_id=settings.node_id)
     with store.reader() as session:
         total = storage.count_alerts(session)
         run.alerts = storage.list_alerts(session, limit=max(total, 1))

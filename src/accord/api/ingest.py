@@ -76,7 +76,8 @@ def ingest_upload(
             paths.append(path)
         options = IngestOptions(assume_timezone=assume_timezone, force=force, format=fmt)
         names = [_safe_name(u.filename, i) for i, u in enumerate(files)]
-        run = ingest(spec, paths, settings=settings, screener=default_screener(),
+        screener = default_screener(settings, getattr(request.app.state, "store", None))
+        run = ingest(spec, paths, settings=settings, screener=screener,
                      options=options, names=names)  # fmt: skip
     finally:
         shutil.rmtree(folder, ignore_errors=True)

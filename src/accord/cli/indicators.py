@@ -84,9 +84,15 @@ def run(
     """Evaluate indicators over a window and store their alerts (reruns add no duplicates)."""
     until = parse_since(end) if end else datetime.now(UTC)
     window = None if since_last else Window(parse_since(start or "1d"), until)
-    analytics = AnalyticsStore(analytics_root(get_settings()))
+    settings = get_settings()
+    analytics = AnalyticsStore(analytics_root(settings))
     results = run_indicators(
-        open_store(), analytics, window, ids=indicator or None, since_last_until=until
+        open_store(),
+        analytics,
+        window,
+        ids=indicator or None,
+        since_last_until=until,
+        node_id=settings.node_id,
     )
     table = Table(title="Indicator run")
     for col in ("indicator", "window", "alerts", "new", "seconds", "overridden"):

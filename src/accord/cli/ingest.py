@@ -45,9 +45,13 @@ def _show(run: RunSummary, as_json: bool) -> None:
             f"{f.rejected:,}", f.error or f.rejects_path or "",
         )  # fmt: skip
     console.print(table)
+    screening = (
+        run.screening_note
+        or f"screened {run.parties_screened:,}, screening hits {run.screening_hits:,}"
+    )
     console.print(
         f"accepted {run.accepted:,} · duplicate {run.duplicate:,} · rejected {run.rejected:,}"
-        f" · new parties {run.new_parties:,} (screening hits {run.screening_hits:,})"
+        f" · new parties {run.new_parties:,} ({screening})"
     )
 
 
@@ -74,7 +78,7 @@ def _command(kind: Kind) -> Callable[..., None]:
         settings = get_settings()
         total = sum(p.stat().st_size for p in paths if p.is_file())
         with progress(f"ingest {kind.name}", total=total) as advance:
-            run = ingest(kind, paths, settings=settings, screener=default_screener(),
+            run = ingest(kind, paths, settings=settings, screener=default_screener(settings),
                          options=options, progress=advance)  # fmt: skip
         _show(run, as_json)
         if run.failed:

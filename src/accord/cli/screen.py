@@ -12,11 +12,13 @@ import typer
 from rich.table import Table
 
 from accord.cli.common import console, err_console, handle_errors, open_store, progress
+from accord.cli.lists import parse_since
 from accord.errors import InvalidInputError
+from accord.screening import records, sets
 from accord.screening.batch import count_lines, read_batch
 from accord.screening.explain import Hit
 from accord.screening.query import Query
-from accord.screening.score import DEFAULT_THRESHOLD
+from accord.screening.score import ALGORITHM_VERSION, DEFAULT_THRESHOLD
 from accord.screening.service import (
     BatchResult,
     ScreenOptions,
@@ -31,8 +33,11 @@ app = typer.Typer(help="Screen names against the serving sanctions lists, with e
 
 CSV_COLUMNS = (
     "line", "key", "query_name", "rank", "score", "match", "entity_id", "caption", "list",
-    "list_version", "programs", "explanation", "error",
+    "list_version", "programs", "explanation", "error", "suppressed",
 )  # fmt: skip
+
+RECORD_HELP = "Store the screening (input hash, list versions, hits) in the operational store."
+BY_HELP = "Who screens or decides (default: anonymous)."
 
 
 def _identifier(value: str) -> dict[str, str]:
@@ -54,6 +59,9 @@ def name(
     threshold: float = typer.Option(DEFAULT_THRESHOLD, "--threshold", min=0.0, max=1.0),
     limit: int = typer.Option(5, "--limit", min=1, max=100),
     fmt: str = typer.Option("table", "--format", help="table or json"),
+    key: str | None = typer.Option(None, "--key", help="Your key for the party (for decisions)."),
+    record: bool = typer.Option(False, "--record/--no-record", help=RECORD_HELP),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
     """Screen one party: best listed matches with their score and why."""
     if fmt not in ("table", "json"):
@@ -68,17 +76,44 @@ def name(
         }
     )
     settings = get_settings()
-    screener = get_screener(open_store(settings), settings)
+    store = open_store(settings)
+    screener = get_screener(store, settings)
     opts = ScreenOptions(threshold, limit, lists or None)
     hits = screen_each(screener, [(query, opts)], field="query")[0]
+    (outcome,) = records.finish(
+        store,
+        [(key, query, hits)],
+        versions=screener.versions,
+        algorithm=ALGORITHM_VERSION,
+        by=by or "",
+        source="cli",
+        record=record,
+    )
     if fmt == "json":
         payload = {
+            "key": key,
+            "input_hash": outcome.input_hash,
+            "record_id": outcome.record_id,
             "query": query.model_dump(mode="json", by_alias=True),
-            "hits": [hit_json(h) for h in hits],
+            "hits": [hit_json(h) for h in outcome.hits],
+            "suppressed": [s.as_json() for s in outcome.suppressed],
         }
         typer.echo(orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode())
         return
-    _print_hits(query, hits)
+    _print_hits(query, outcome.hits)
+    for sup in outcome.suppressed:
+        d = sup.decision
+        console.print(
+            f"[yellow]suppressed[/] {sup.hit.caption} ({sup.hit.entity_id}, score "
+            f"{sup.hit.score:.2f}): not a match per {d.decided_by} on "
+            f"{d.created_at:%Y-%m-%d}: {d.reason}",
+            highlight=False,
+        )
+    err_console.print(
+        f"input hash {outcome.input_hash}"
+        + (f"; recorded as #{outcome.record_id}" if outcome.record_id else ""),
+        highlight=False,
+    )
 
 
 def _print_hits(query: Query, hits: list[Hit]) -> None:
@@ -110,21 +145,32 @@ def batch(
     threshold: float = typer.Option(DEFAULT_THRESHOLD, "--threshold", min=0.0, max=1.0),
     limit: int = typer.Option(5, "--limit", min=1, max=100),
     workers: int | None = typer.Option(None, "--workers", min=1, help="Default: CPU count."),
+    record: bool = typer.Option(False, "--record/--no-record", help=RECORD_HELP),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
     """Screen every row of a file; bad rows are reported with their line number and skipped."""
     if fmt not in ("csv", "jsonl"):
         raise InvalidInputError(f"--format {fmt!r}: use csv or jsonl")
     rows = read_batch(input_path)
     settings = get_settings()
-    screener = get_screener(open_store(settings), settings)
+    store = open_store(settings)
+    screener = get_screener(store, settings)
     opts = ScreenOptions(threshold, limit, lists or None)
     total = count_lines(input_path)
-    screened = rejected = with_hits = 0
+    screened = rejected = with_hits = suppressed = 0
     out: IO[str] = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
         writer = _Writer(out, fmt)
         with progress("screening", total=total) as advance:
-            for result in screen_stream(screener, rows, opts, workers):
+            results = records.finish_stream(
+                store,
+                screen_stream(screener, rows, opts, workers),
+                versions=screener.versions,
+                algorithm=ALGORITHM_VERSION,
+                by=by or "",
+                record=record,
+            )
+            for result, outcome in results:
                 if result.row.error is not None:
                     rejected += 1
                     err_console.print(
@@ -132,14 +178,16 @@ def batch(
                     )
                 else:
                     screened += 1
-                    with_hits += bool(result.hits)
-                writer.write(result)
+                    with_hits += bool(outcome and outcome.hits)
+                    suppressed += len(outcome.suppressed) if outcome else 0
+                writer.write(result, outcome)
                 advance(1)
     finally:
         if output:
             out.close()
     err_console.print(
-        f"screened {screened:,} parties, {with_hits:,} with hits; {rejected:,} rows rejected",
+        f"screened {screened:,} parties, {with_hits:,} with hits ({suppressed:,} hits suppressed "
+        f"by decisions); {rejected:,} rows rejected",
         highlight=False,
     )
 
@@ -152,8 +200,10 @@ class _Writer:
         if self.csv is not None:
             self.csv.writerow(CSV_COLUMNS)
 
-    def write(self, result: BatchResult) -> None:
+    def write(self, result: BatchResult, outcome: records.Outcome | None) -> None:
         row = result.row
+        hits = outcome.hits if outcome else []
+        suppressed = outcome.suppressed if outcome else []
         query_name = row.query.names[0] if row.query else ""
         if self.csv is None:
             data: dict[str, Any] = {"line": row.line, "key": row.key}
@@ -163,13 +213,19 @@ class _Writer:
                 data["query"] = (
                     row.query.model_dump(mode="json", by_alias=True) if row.query else None
                 )
-                data["hits"] = [hit_json(h) for h in result.hits]
+                data["input_hash"] = outcome.input_hash if outcome else None
+                data["hits"] = [hit_json(h) for h in hits]
+                data["suppressed"] = [s.as_json() for s in suppressed]
             self.out.write(orjson.dumps(data).decode() + "\n")
             return
         head = [row.line, row.key or "", query_name]
-        if row.error is not None or not result.hits:
-            self.csv.writerow([*head, "", "", "", "", "", "", "", "", "", row.error or ""])
-        for rank, hit in enumerate(result.hits, start=1):
+        marked = [(h, "") for h in hits] + [
+            (s.hit, f"not a match per {s.decision.decided_by}: {s.decision.reason}")
+            for s in suppressed
+        ]
+        if row.error is not None or not marked:
+            self.csv.writerow([*head, "", "", "", "", "", "", "", "", "", row.error or "", ""])
+        for rank, (hit, why_suppressed) in enumerate(marked, start=1):
             self.csv.writerow(
                 [
                     *head,
@@ -183,5 +239,145 @@ class _Writer:
                     "; ".join(hit.listing.programs),
                     hit.explanation,
                     "",
+                    why_suppressed,
                 ]
             )
+
+
+@app.command("records")
+@handle_errors
+def list_records(
+    since: str | None = typer.Option(None, "--since", help="ISO date/time or a span such as 7d."),
+    limit: int = typer.Option(100, "--limit", min=1, max=10_000),
+    fmt: str = typer.Option("table", "--format", help="table or json"),
+) -> None:
+    """Recorded screenings, newest first: input hash, list versions, hits, who and when."""
+    if fmt not in ("table", "json"):
+        raise InvalidInputError(f"--format {fmt!r}: use table or json")
+    when = parse_since(since) if since else None
+    with open_store().reader() as session:
+        found = records.list_records(session, when, limit)
+    if fmt == "json":
+        typer.echo(orjson.dumps([r.as_json() for r in found], option=orjson.OPT_INDENT_2).decode())
+        return
+    table = Table(title="Screening records")
+    for col in ("#", "when", "by", "source", "key", "input hash", "hits", "suppressed", "top hit"):
+        table.add_column(col, overflow="fold")
+    for r in found:
+        table.add_row(
+            str(r.id),
+            r.created_at.isoformat(timespec="seconds"),
+            r.created_by,
+            r.source,
+            r.party_key or "-",
+            r.input_hash[:16],
+            str(len(r.hits)),
+            str(len(r.suppressed)),
+            str(r.hits[0]["caption"]) if r.hits else "-",
+        )
+    console.print(table)
+
+
+@app.command("decide")
+@handle_errors
+def decide(
+    party_key: str = typer.Argument(..., help="The party's input hash, or your key for it."),
+    entity_id: str = typer.Argument(..., help="The listed entity the decision is about."),
+    not_a_match: bool = typer.Option(False, "--not-a-match", help="The hit is a false positive."),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
+    why: str = typer.Option(..., "--why", help="The reason, kept with the decision."),
+    fmt: str = typer.Option("table", "--format", help="table or json"),
+) -> None:
+    """Record that a listed entity is not a match for a party; later screenings suppress it."""
+    if not not_a_match:
+        raise InvalidInputError("say what was decided: --not-a-match")
+    decision = records.decide(open_store(), party_key, entity_id, by=by, why=why)
+    if fmt == "json":
+        typer.echo(orjson.dumps(decision.as_json(), option=orjson.OPT_INDENT_2).decode())
+        return
+    console.print(
+        f"decision #{decision.id}: {entity_id} is not a match for party {party_key} "
+        f"(input hash {decision.input_hash[:16]}…, entity hash {decision.entity_hash[:12]}); "
+        "it stays suppressed until either changes.",
+        highlight=False,
+    )
+
+
+sets_app = typer.Typer(help="Stored party sets, re-screened against what changed in the lists.")
+app.add_typer(sets_app, name="sets")
+
+
+@sets_app.command("add")
+@handle_errors
+def sets_add(
+    set_name: str = typer.Argument(..., metavar="NAME"),
+    input_path: Path = typer.Argument(..., metavar="FILE", help="CSV, JSON lines or FtM lines."),
+    threshold: float = typer.Option(DEFAULT_THRESHOLD, "--threshold", min=0.0, max=1.0),
+    limit: int = typer.Option(5, "--limit", min=1, max=100),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
+) -> None:
+    """Store a set of parties (as `screen batch` reads them); bad rows are reported and skipped."""
+    parties: list[sets.SetParty] = []
+    for row in read_batch(input_path):
+        if row.query is None:
+            err_console.print(f"[yellow]line {row.line}:[/] {row.error}", highlight=False)
+        else:
+            parties.append(sets.SetParty(row.key, row.query))
+    info = sets.add_set(open_store(), set_name, parties, threshold=threshold, limit=limit, by=by)
+    console.print(f"set {info.name!r}: {info.parties:,} parties stored", highlight=False)
+
+
+@sets_app.command("list")
+@handle_errors
+def sets_list(fmt: str = typer.Option("table", "--format", help="table or json")) -> None:
+    """Every stored set: parties, options, runs, when it last ran."""
+    if fmt not in ("table", "json"):
+        raise InvalidInputError(f"--format {fmt!r}: use table or json")
+    with open_store().reader() as session:
+        found = sets.list_sets(session)
+    if fmt == "json":
+        typer.echo(orjson.dumps([s.as_json() for s in found], option=orjson.OPT_INDENT_2).decode())
+        return
+    table = Table(title="Screening sets")
+    for col in ("set", "parties", "threshold", "limit", "runs", "last run"):
+        table.add_column(col)
+    for s in found:
+        last = s.last_run_at.isoformat(timespec="seconds") if s.last_run_at else "never"
+        table.add_row(
+            s.name, f"{s.parties:,}", f"{s.threshold:.2f}", str(s.limit), str(s.runs), last
+        )
+    console.print(table)
+
+
+@sets_app.command("run")
+@handle_errors
+def sets_run(
+    set_name: str = typer.Argument(..., metavar="NAME"),
+    fmt: str = typer.Option("table", "--format", help="table or json"),
+) -> None:
+    """Re-screen a set against the list entities changed since its last run (first run: all)."""
+    if fmt not in ("table", "json"):
+        raise InvalidInputError(f"--format {fmt!r}: use table or json")
+    settings = get_settings()
+    store = open_store(settings)
+    run = sets.run_set(store, get_screener(store, settings), set_name)
+    if fmt == "json":
+        typer.echo(orjson.dumps(run.as_json(), option=orjson.OPT_INDENT_2).decode())
+        return
+    scope = "every listed entity" if run.full else f"{run.entities_changed:,} changed entities"
+    console.print(
+        f"set {run.name!r}: {run.parties:,} parties against {scope}: {run.count('new')} new, "
+        f"{run.count('changed')} changed, {run.count('removed')} removed hits",
+        highlight=False,
+    )
+    if run.changes:
+        table = Table()
+        for col in ("change", "party", "listed", "entity", "score"):
+            table.add_column(col, overflow="fold")
+        for c in run.changes:
+            old = f"{c.previous_score:.2f}" if c.previous_score is not None else "-"
+            new = f"{c.score:.2f}" if c.score is not None else "-"
+            score = new if c.change == "new" else f"{old} → {new}"
+            party = f"{c.key}: {c.query_name}" if c.key else c.query_name
+            table.add_row(c.change, party, c.caption, c.entity_id, score)
+        console.print(table)

@@ -12,11 +12,13 @@ from typing import Any
 
 import numpy as np
 
+from accord.exercise import geo
 from accord.exercise.calibration import Products
+from accord.exercise.output import epoch_s
 from accord.exercise.population import Company, Edge, Namer, Person, World, add_company, add_person
 from accord.exercise.scenario import Scenario, SchemeSpec
 from accord.exercise.seeding import stream, uuid4
-from accord.exercise.tracks import Identity, Plan
+from accord.exercise.tracks import Identity, Plan, background_plan
 from accord.exercise.truth import Actor, RecordRef
 
 
@@ -32,6 +34,30 @@ class Context:
     vessel_rows: list[dict[str, Any]] = field(default_factory=list)
     listed: list[dict[str, Any]] = field(default_factory=list)
     _seq: int = 0
+    _background: list[Plan] | None = field(default=None, repr=False)
+
+    def background_plans(self) -> list[Plan]:
+        """The itinerary of each background vessel (``world.vessels`` order), made once.
+
+        Each comes from its own seeded stream, so making them before or after the schemes gives
+        the same plans; schemes read them (the spoofing victim must sail where a node sees the
+        spoofer) and the AIS streams sample them.
+        """
+        if self._background is None:
+            sc = self.scenario
+            t0, t1 = epoch_s(sc.start), epoch_s(sc.end)
+            lanes = geo.lanes()
+            plans: list[Plan] = []
+            for i, v in enumerate(self.world.vessels):
+                rng = stream(sc.seed, "voyage", i)
+                ident = Identity(0, v.mmsi, v.name, v.imo, v.callsign, v.ship_type)
+                plan = background_plan(
+                    rng, ident, lanes[i % len(lanes)], t0, t1, float(sc.background.ais_interval_s)
+                )
+                ident.destination = ""
+                plans.append(plan)
+            self._background = plans
+        return self._background
 
     def rng(self, spec: SchemeSpec) -> np.random.Generator:
         return stream(self.scenario.seed, "scheme", spec.id)

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from accord.exercise import ais, geo, payments, registries, trade
+from accord.exercise import ais, payments, registries, trade
 from accord.exercise.calibration import destination_weights, load_products
 from accord.exercise.context import Context
 from accord.exercise.output import Batch, Sinks, epoch_day, epoch_s
@@ -25,7 +25,7 @@ from accord.exercise.population import Namer, build_population
 from accord.exercise.scenario import Scenario
 from accord.exercise.schemes import SCHEMES
 from accord.exercise.seeding import stream
-from accord.exercise.tracks import Identity, Plan, Reports, background_plan, concat, sample
+from accord.exercise.tracks import Plan, Reports, concat, sample
 from accord.exercise.truth import GroundTruth
 
 #: AIS reports sampled before they are routed and written together.
@@ -215,19 +215,7 @@ def _text(value: object) -> str | None:
 
 
 def _plans(ctx: Context) -> list[Plan]:
-    sc = ctx.scenario
-    t0, t1 = epoch_s(sc.start), epoch_s(sc.end)
-    lanes = geo.lanes()
-    plans: list[Plan] = []
-    for i, v in enumerate(ctx.world.vessels):
-        rng = stream(sc.seed, "voyage", i)
-        ident = Identity(0, v.mmsi, v.name, v.imo, v.callsign, v.ship_type)
-        plan = background_plan(
-            rng, ident, lanes[i % len(lanes)], t0, t1, float(sc.background.ais_interval_s)
-        )
-        ident.destination = ""
-        plans.append(plan)
-    return plans + ctx.plans
+    return ctx.background_plans() + ctx.plans
 
 
 def _ais(ctx: Context, sinks: Sinks, plans: list[Plan]) -> int:

@@ -63,16 +63,22 @@ def ports_in(countries: set[str]) -> list[Port]:
     return [p for p in all_ports().values() if p.country in countries]
 
 
-def port_cells(radius_km: float, countries: set[str] | None = None) -> pa.Table:
+def port_cells(
+    radius_km: float, countries: set[str] | None = None, locodes: set[str] | None = None
+) -> pa.Table:
     """``(cell_lat, cell_lon, locode, port_name, port_country, port_lat, port_lon)``: one row per
-    0.1° cell within ``radius_km`` of a port (of ``countries``, or every port)."""
+    0.1° cell within ``radius_km`` of a port: of ``countries`` or named in ``locodes`` (either
+    may be given), or every port when neither is."""
+    wanted_locodes = {c.upper() for c in locodes} if locodes else set()
     cols: dict[str, list[object]] = {
         k: [] for k in ("cell_lat", "cell_lon", "locode", "port_name", "port_country")
     }
     cols["port_lat"], cols["port_lon"] = [], []
     dlat = math.degrees(radius_km * 1000 / EARTH_RADIUS_M)
     for p in all_ports().values():
-        if countries is not None and p.country not in countries:
+        if (countries is not None or locodes is not None) and not (
+            (countries is not None and p.country in countries) or p.locode in wanted_locodes
+        ):
             continue
         dlon = dlat / max(math.cos(math.radians(min(abs(p.lat) + dlat, 89.0))), 1e-6)
         lat_lo = math.floor((p.lat - dlat) * CELLS_PER_DEG)

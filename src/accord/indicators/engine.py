@@ -45,6 +45,7 @@ from accord.indicators.evaluation import Context, Events, RunTables, Window, get
 from accord.indicators.model import Indicator, ParamValue
 from accord.indicators.overrides import effective
 from accord.indicators.tables import IndicatorRun
+from accord.settings import get_settings
 from accord.store.db import Store
 from accord.store.models import ListEntity, ListState
 
@@ -234,10 +235,13 @@ def evaluate(
     run_id: str,
     listed_imos: frozenset[int] = frozenset(),
     run: RunTables | None = None,
+    node_id: str | None = None,
 ) -> tuple[list[Alert], list[str]]:
     """The alerts of one indicator over ``window`` (events that *ended* inside it).
 
-    ``run`` holds the tables shared with the other indicators of the same run, if any.
+    ``run`` holds the tables shared with the other indicators of the same run, if any;
+    ``node_id`` is the node that raises the alerts (``provenance.node``), by default this
+    node's ``Settings.node_id``.
     """
     params, overridden = effective(session, ind)
     ctx = Context(analytics, ind, window, params, listed_imos=listed_imos, run=run)
@@ -247,6 +251,7 @@ def evaluate(
     rows: list[dict[str, Any]] = t.to_pyarrow().to_pylist()
     mmsis = {m for r in rows for m in (r.get("mmsi"), r.get("other_mmsi")) if m is not None}
     provenance = Provenance(
+        node=node_id if node_id is not None else get_settings().node_id,
         datasets=sorted({"positions", "vessel_static", "vessel_registry"}),
         backend=str(getattr(analytics.backend, "name", "unknown")),
         run_id=run_id,
@@ -264,9 +269,12 @@ def run_indicators(
     *,
     ids: list[str] | None = None,
     since_last_until: datetime | None = None,
+    node_id: str | None = None,
 ) -> list[IndicatorResult]:
     """Evaluate indicators over ``window`` (or, incrementally, from each indicator's last
-    window end up to ``since_last_until``) and store their alerts."""
+    window end up to ``since_last_until``) and store their alerts, raised by ``node_id``
+    (default: ``Settings.node_id``)."""
+    node = node_id if node_id is not None else get_settings().node_id
     run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S-") + secrets.token_hex(3)
     results: list[IndicatorResult] = []
     # The shared tables (as large as the positions read) live as long as the run, no longer.
@@ -280,7 +288,7 @@ def run_indicators(
                 begin = last_window_end(session, ind.id) or datetime(1970, 1, 1, tzinfo=UTC)
                 w = Window(begin, since_last_until)
             started = time.perf_counter()
-            alerts, overridden = evaluate(session, analytics, ind, w, run_id, listed, shared)
+            alerts, overridden = evaluate(session, analytics, ind, w, run_id, listed, shared, node)
             new = save(session, alerts, run_id)
             seconds = time.perf_counter() - started
             params, _ = effective(session, ind)

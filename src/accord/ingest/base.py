@@ -116,7 +116,11 @@ class RunSummary:
     run_id: str
     files: list[FileSummary]
     new_parties: int = 0
+    #: New parties screened against the serving lists, and the hits stored in ``party_hits``.
+    parties_screened: int = 0
     screening_hits: int = 0
+    #: Why the new parties were not screened (no list serving), when they were not.
+    screening_note: str | None = None
 
     @property
     def accepted(self) -> int:

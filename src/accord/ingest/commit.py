@@ -252,8 +252,10 @@ class Committer:
 
     # --- parties across the run ----------------------------------------------------------------
 
-    def commit_parties(self) -> tuple[int, int]:
-        """Store the run's new parties, hand each to the screener once, store its hits."""
+    def commit_parties(self) -> tuple[int, int, int]:
+        """Store the run's new parties, hand each to the screener once, store its hits.
+
+        Returns the number of new parties, of those screened, and of hits."""
         con = self.con
         con.execute(
             "CREATE OR REPLACE TABLE new_parties AS SELECT * FROM seen_parties "
@@ -277,35 +279,46 @@ class Committer:
         if isinstance(self.screener, NoScreening) or not n_new:
             # Nothing would look at the parties: building a Python object per party (~5 µs
             # each, hundreds of thousands per large file) would be pure cost.
-            return n_new, 0
+            return n_new, 0, 0
+        skipped_before = int(getattr(self.screener, "skipped", 0))
         hits: list[ScreeningHit] = []
         names = PARTIES.content_columns
         result = con.execute(f"SELECT {', '.join(names)} FROM new_parties ORDER BY {FILE}, {LINE}")
         while batch := result.fetchmany(SCREEN_BATCH):
             # columns in Party's field order
             hits.extend(self.screener.screen_parties([Party(*row) for row in batch]))
-        if hits:
-            self._store_hits(hits)
-        return n_new, len(hits)
+        stored = self._store_hits(hits) if hits else 0
+        # A screener may report parties it had nothing to screen with (no name, no identifier).
+        skipped = int(getattr(self.screener, "skipped", 0)) - skipped_before
+        return n_new, n_new - skipped, stored
 
-    def _store_hits(self, hits: list[ScreeningHit]) -> None:
+    def _store_hits(self, hits: list[ScreeningHit]) -> int:
         table = pa.table(
             {
-                "party_id": [h.party_id for h in hits],
-                "entity_id": [h.entity_id for h in hits],
+                "party_id": pa.array([h.party_id for h in hits], pa.string()),
+                "entity_id": pa.array([h.entity_id for h in hits], pa.string()),
+                "listed_name": pa.array([h.listed_name for h in hits], pa.string()),
+                "list_id": pa.array([h.list_id for h in hits], pa.string()),
+                "list_version": pa.array([h.list_version for h in hits], pa.int64()),
                 "score": pa.array([h.score for h in hits], pa.float64()),
-                "explanation": [h.explanation for h in hits],
+                "explanation": pa.array([h.explanation for h in hits], pa.string()),
+                "list_versions": pa.array([h.list_versions for h in hits], pa.string()),
+                "algorithm": pa.array([h.algorithm for h in hits], pa.string()),
             }
         )
         self.con.register("hits_in", table)
+        # One row per party and entity (a screener may name an entity twice for one party).
         self.con.execute(
             "CREATE OR REPLACE TABLE hits AS SELECT *, "
+            f"TIMESTAMPTZ '{self.now.isoformat()}' AS screened_at, "
             f"{record_id_sql(PARTY_HITS)} AS record_id, "
             f"DATE '{self.now.date().isoformat()}' AS {DATE}, "
             f"(SELECT min({FILE}) FROM files) AS {FILE}, "
-            f"CAST(NULL AS BIGINT) AS {LINE} FROM hits_in"
+            f"CAST(NULL AS BIGINT) AS {LINE} FROM hits_in "
+            "QUALIFY row_number() OVER (PARTITION BY party_id, entity_id ORDER BY score DESC) = 1"
         )
         self._write(
             PARTY_HITS, f"SELECT {{cols}} FROM hits JOIN files USING ({FILE})",
             PARTY_HITS.content_columns,
         )  # fmt: skip
+        return _count(self.con, "hits")

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from accord.analytics.datasets import PartyRole
+
+if TYPE_CHECKING:
+    from accord.settings import Settings
+    from accord.store.db import Store
 
 
 @dataclass(frozen=True)
@@ -32,12 +36,21 @@ class Party:
 
 @dataclass(frozen=True)
 class ScreeningHit:
-    """One party matched to a listed entity (the screening engine fills these in)."""
+    """One party matched to a listed entity (``accord.ingest.screening`` fills these in).
+
+    The commit adds ``screened_at`` (the run's time) when it stores the hit in ``party_hits``.
+    """
 
     party_id: str
     entity_id: str
     score: float
     explanation: str = ""
+    listed_name: str | None = None
+    list_id: str | None = None
+    list_version: int | None = None
+    #: ``{list id: version id}`` of every list screened against, as JSON.
+    list_versions: str | None = None
+    algorithm: str | None = None
 
 
 class PartyScreener(Protocol):
@@ -47,7 +60,12 @@ class PartyScreener(Protocol):
 
 
 class NoScreening:
-    """The default until a screening engine is injected: screens nothing, finds nothing."""
+    """Screens nothing, finds nothing: when no list serves, or no screener is injected.
+
+    ``reason`` says why, for the run's summary."""
+
+    def __init__(self, reason: str = "no screener") -> None:
+        self.reason = reason
 
     def screen_parties(self, parties: Sequence[Party]) -> Sequence[ScreeningHit]:
         return []
@@ -112,10 +130,11 @@ def party_id_sql(role: PartyRole, table: str = "") -> str:
     return f"CASE WHEN {present} THEN md5(concat_ws(chr(31), {joined})) END"
 
 
-def default_screener() -> PartyScreener:
-    """The screener the CLI and the API inject.
+def default_screener(settings: Settings | None = None, store: Store | None = None) -> PartyScreener:
+    """The screener the CLI and the API inject: the screening engine over the serving list
+    versions (``accord.ingest.screening``), or ``NoScreening`` with a logged notice when no list
+    serves. ``store`` is the operational store holding the lists (opened from ``settings``
+    when not given)."""
+    from accord.ingest.screening import list_screener
 
-    The screening engine plugs in here (an adapter with ``screen_parties``); until it exists,
-    ingestion records parties and screens nothing.
-    """
-    return NoScreening()
+    return list_screener(settings, store)

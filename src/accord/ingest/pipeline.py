@@ -275,7 +275,9 @@ def _commit(
                 staged = sorted((staging / ds.name).glob("f*.parquet"))
                 if staged:
                     committer.commit_dataset(ds, staged)
-            run.new_parties, run.screening_hits = committer.commit_parties()
+            run.new_parties, run.parties_screened, run.screening_hits = committer.commit_parties()
+            if isinstance(screener, NoScreening) and run.new_parties:
+                run.screening_note = f"parties not screened: {screener.reason}"
             committer.publish()
         finally:
             committer.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -90,13 +90,22 @@ class Screener:
         threshold: float = DEFAULT_THRESHOLD,
         limit: int = 10,
         lists: Sequence[str] | None = None,
+        only: Collection[str] | None = None,
     ) -> list[Hit]:
-        """Listed entities scoring at least ``threshold``, best first, at most ``limit``."""
+        """Listed entities scoring at least ``threshold``, best first, at most ``limit``.
+
+        ``only`` restricts the hits to these entity ids (scores are those of the whole index).
+        """
         if not 0.0 <= threshold <= 1.0:
             raise InvalidQueryError("threshold", f"{threshold} is not between 0 and 1")
         if limit < 1:
             raise InvalidQueryError("limit", "must be at least 1")
         list_mask = self._list_mask(lists)
+        if only is not None:
+            only_mask = self._entity_mask(only)
+            if not only_mask.any():
+                return []
+            list_mask = only_mask if list_mask is None else list_mask & only_mask
         forms = self._query_forms(query)
         boost = max_boost(query)
         floor = (threshold - boost) / NAME_WEIGHT - BOUND_SLACK
@@ -145,6 +154,13 @@ class Screener:
         return [hits for part in parts for hits in part]
 
     # -- internals -----------------------------------------------------------------------------
+    def _entity_mask(self, entity_ids: Collection[str]) -> np.ndarray:
+        if self._by_id is None:
+            self._by_id = {e.id: i for i, e in enumerate(self.index.entities)}
+        mask = np.zeros(len(self.index.entities), dtype=bool)
+        mask[[self._by_id[e] for e in entity_ids if e in self._by_id]] = True
+        return mask
+
     def _list_mask(self, lists: Sequence[str] | None) -> np.ndarray | None:
         if lists is None:
             return None

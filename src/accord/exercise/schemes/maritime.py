@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from accord.errors import InvalidInputError
 from accord.exercise import geo
 from accord.exercise.context import Context
 from accord.exercise.population import Vessel, make_vessel, mmsi_for
@@ -15,8 +16,14 @@ from accord.exercise.seeding import imo_number
 from accord.exercise.tracks import AT_ANCHOR, Plan
 from accord.exercise.truth import Actor, RecordRef, SchemeTruth
 
-#: Laconian Gulf, off southern Greece: a real hot spot of ship-to-ship transfers.
-STS_POINT = (22.95, 36.45)
+#: Open sea south-west of Cape Matapan and Kythira, off southern Greece (the region of the
+#: Laconian Gulf hot spot of ship-to-ship transfers), >= 40 nm from shore on the indicators'
+#: shore grid (``accord.geo.shore``): far enough out for ``vessel.loitering`` (GFW: >= 20 nm).
+#: The Laconian Gulf itself is inside 5 nm of shore, where no loitering indicator can look.
+STS_POINT = (22.2, 35.5)
+#: Spoofing: hours (sampled hourly) that the victim and the spoofer must both spend in one AIS
+#: area during the spoofing, so that a node holds the one MMSI in two places.
+SPOOF_MIN_SHARED_HOURS = 6
 
 
 def _vessel_actor(role: str, v_name: str, mmsi: int, imo: int, listed: bool = False) -> Actor:
@@ -86,8 +93,10 @@ def sts_dark(ctx: Context, spec: SchemeSpec) -> SchemeTruth:
     pa_.sail((port.lon, port.lat), 12.0)
     call_in = pa_.now - 8 * 3600
     pa_.stay(2 * 86400)
-    pa_.sail(STS_POINT, 12.0, offshore_at_end=True)
+    # Dark on the approach and for the first 18 h of the call, then seen stopped in port for
+    # 30 h (a visible call at a sanctioned port) before sailing for the meeting.
     port_gap = (call_in, pa_.now - 30 * 3600)
+    pa_.sail(STS_POINT, 12.0, offshore_at_end=True)
     meet = pa_.now
     pa_.stay(20 * 3600, AT_ANCHOR, offshore=30.0)
     sts_gap = (meet - 3 * 3600, pa_.now + 2 * 3600)
@@ -198,25 +207,53 @@ def flag_hopping(ctx: Context, spec: SchemeSpec) -> SchemeTruth:
     )
 
 
+def _ais_areas(ctx: Context, plan: Plan, times: np.ndarray) -> list[set[str]]:
+    """At each time, the AIS areas (held by some node) that hold the plan's position."""
+    held = {a for n in ctx.scenario.nodes for a in n.holds.get("ais", [])}
+    areas = [a for a in ctx.scenario.areas if a.name in held]
+    lon = np.interp(times, plan.t, plan.lon)
+    lat = np.interp(times, plan.t, plan.lat)
+    inside = (times >= plan.t[0]) & (times <= plan.t[-1])
+    return [
+        {a.name for a in areas if a.contains(float(la), float(lo))} if ok else set()
+        for lo, la, ok in zip(lon, lat, inside, strict=True)
+    ]
+
+
+def _spoofing_victim(
+    ctx: Context, rng: np.random.Generator, spoofer: Plan, a: float, b: float
+) -> int:
+    """Index of a background vessel that sails, during ``[a, b]``, in an AIS area where the
+    spoofer is at the same time: a node then holds the one MMSI in two places."""
+    hours = np.arange(a, b, 3600.0)
+    theirs = _ais_areas(ctx, spoofer, hours)
+    candidates = [
+        i
+        for i, plan in enumerate(ctx.background_plans())
+        if sum(bool(x & y) for x, y in zip(_ais_areas(ctx, plan, hours), theirs, strict=True))
+        >= SPOOF_MIN_SHARED_HOURS
+    ]
+    if not candidates:
+        raise InvalidInputError(
+            f"mmsi_spoofing: no background vessel sails in an AIS area of a node together with "
+            f"the spoofer for {SPOOF_MIN_SHARED_HOURS} h during the spoofing; give the scheme "
+            f"another lane or the scenario more vessels or AIS areas"
+        )
+    return candidates[int(rng.integers(0, len(candidates)))]
+
+
 def mmsi_spoofing(ctx: Context, spec: SchemeSpec) -> SchemeTruth:
     """A listed vessel transmits the MMSI and name of an innocent vessel sailing elsewhere:
-    one MMSI, two places at once (impossible speeds between consecutive reports)."""
+    one MMSI, two places at once (impossible speeds between consecutive reports).
+
+    The victim is drawn among the background vessels that sail in an AIS area of a node while
+    the spoofer is in one of that node's areas too (``SPOOF_MIN_SHARED_HOURS``), so that the
+    node's data holds both positions of the one MMSI.
+    """
     rng = ctx.rng(spec)
-    victim = ctx.world.vessels[int(rng.integers(0, len(ctx.world.vessels)))]
     v = _new_vessel(ctx, rng, spec.start_day * 10 + 4, "KM")
     t0, t1 = ctx.at(spec, 0).timestamp(), ctx.at(spec, spec.duration_days).timestamp()
-    plan = Plan(
-        [
-            ctx.identity(since=0, mmsi=v.mmsi, name=v.name, imo=v.imo, callsign=v.callsign),
-            ctx.identity(
-                since=t0 + 86400,
-                mmsi=victim.mmsi,
-                name=victim.name,
-                imo=victim.imo,
-                callsign=victim.callsign,
-            ),
-        ]
-    )
+    plan = Plan([ctx.identity(since=0, mmsi=v.mmsi, name=v.name, imo=v.imo, callsign=v.callsign)])
     lane = spec.params.get("lane", ["RUNVS", "TRAMB"])
     p0, p1 = geo.ports()[lane[0]], geo.ports()[lane[1]]
     plan.start(t0 - 86400, p0.lon, p0.lat)
@@ -224,6 +261,16 @@ def mmsi_spoofing(ctx: Context, spec: SchemeSpec) -> SchemeTruth:
         plan.stay(24 * 3600).sail((p1.lon, p1.lat), 11.0)
         p0, p1 = p1, p0
     plan.always_heard.append((t0, t1))
+    victim = ctx.world.vessels[_spoofing_victim(ctx, rng, plan, t0 + 86400, t1)]
+    plan.identities.append(
+        ctx.identity(
+            since=t0 + 86400,
+            mmsi=victim.mmsi,
+            name=victim.name,
+            imo=victim.imo,
+            callsign=victim.callsign,
+        )
+    )
     ctx.plans.append(plan)
     ctx.list_entity(
         "Vessel",

@@ -99,7 +99,8 @@ def _changes(t: ibis.Table, key: str, fields: tuple[str, ...], when: str) -> ibi
 
 @evaluator("vessel.identity.identity_changes")
 def identity_changes(ctx: Context) -> Events:
-    """Name, flag or call-sign changes in the registry history and in AIS static data."""
+    """Name, flag or call-sign changes in the registry history and in AIS static data: one
+    event per subject and instant, listing every field that changed then."""
     days = timedelta(days=ctx.num("lookback_days"))
     reg = _registry(ctx, days)
     rc = _changes(reg, "imo", ("name", "flag", "callsign"), "seen")
@@ -127,8 +128,29 @@ def identity_changes(ctx: Context) -> Events:
         seen_in=ibis.literal("ais"),
     )
     u = ibis.union(rc, sc)
-    u = u.mutate(end=u.start, lat=ibis.null("float64"), lon=ibis.null("float64"))
-    return Events(u, metrics=("field", "old", "new", "imo", "seen_in"))
+    # One event per subject and instant, as the alert id is: a re-flagging that also renames
+    # is one change of identity (fields listed in name order, old and new values in that order),
+    # not two events of one id, which a run returned twice and stored once.
+    g = u.group_by(["track_id", "start"]).aggregate(
+        mmsi=u.mmsi.max(),
+        imo=u.imo.max(),
+        field=u.field.group_concat("; ", order_by=[u.field, u.seen_in]),
+        old=u.old.group_concat("; ", order_by=[u.field, u.seen_in]),
+        new=u.new.group_concat("; ", order_by=[u.field, u.seen_in]),
+        first_seen_in=u.seen_in.min(),
+        last_seen_in=u.seen_in.max(),
+    )
+    g = g.mutate(
+        seen_in=ibis.ifelse(
+            g.first_seen_in == g.last_seen_in,
+            g.first_seen_in,
+            g.last_seen_in + "; " + g.first_seen_in,
+        ),
+        end=g.start,
+        lat=ibis.null("float64"),
+        lon=ibis.null("float64"),
+    ).drop("first_seen_in", "last_seen_in")
+    return Events(g, metrics=("field", "old", "new", "imo", "seen_in"))
 
 
 @evaluator("vessel.identity.flag_hopping")

@@ -6,6 +6,10 @@ here the entry counts as seen when the track's previous position is less than ``
 before the visit (GFW's in-port gap is 4 h), the exit likewise with the next position. A dark
 call is a visit whose every in-port position is stopped and whose entry and exit were both
 unseen: GFW's confidence-2 visit, the disguised call of the price-cap alert.
+
+The watched ports are those of ``sanctioned_countries`` and, whatever their country, those named
+in ``sanctioned_ports`` (UN/LOCODEs): the ports of a sanctioned *territory* (occupied Crimea,
+which the gazetteer lists under UA) cannot be named by a country code.
 """
 
 from __future__ import annotations
@@ -36,7 +40,9 @@ def visits(ctx: Context) -> ibis.Table:
     # ``seq`` orders the track's positions and is consecutive along it, all ``pos_idx`` needs.
     s = s.mutate(pos_idx=s.seq, stopped=speed < ctx.num("max_stop_knots"))
     radius = ctx.num("port_radius_km")
-    p = near_ports(ctx, s, radius, ctx.codes("sanctioned_countries"))
+    # Ports of the watched countries, and the watched ports of other countries' territory
+    # (occupied Crimea is UA in the gazetteer, its ports sanctioned as such).
+    p = near_ports(ctx, s, radius, ctx.codes("sanctioned_countries"), ctx.codes("sanctioned_ports"))
     # A position near two watched ports belongs to the nearer one.
     nearest = ibis.window(group_by=[p.track_id, p.pos_idx], order_by=p.port_km)
     p = p.filter(ibis.row_number().over(nearest) == 0)

@@ -123,15 +123,24 @@ def with_shore(ctx: Context, t: ibis.Table, lat: str, lon: str, out: str) -> ibi
 
 
 def near_ports(
-    ctx: Context, t: ibis.Table, radius_km: float, countries: list[str] | None = None
+    ctx: Context,
+    t: ibis.Table,
+    radius_km: float,
+    countries: list[str] | None = None,
+    locodes: list[str] | None = None,
 ) -> ibis.Table:
-    """Rows of ``t`` within ``radius_km`` of a gazetteer port (of ``countries``), with the port.
+    """Rows of ``t`` within ``radius_km`` of a gazetteer port, with the port: a port of
+    ``countries`` or one of ``locodes`` (UN/LOCODEs) if either is given, else any port.
 
     A row near two ports appears once per port; callers keep the nearest if they need one.
     """
-    key = f"ports_{radius_km}_{'-'.join(sorted(countries)) if countries else 'all'}"
+    key = (
+        f"ports_{radius_km}_{'-'.join(sorted(countries)) if countries else 'all'}"
+        f"_{'-'.join(sorted(locodes)) if locodes else ''}"
+    )
     wanted = set(countries) if countries else None
-    ports = ctx.memtable(key, lambda: port_cells(radius_km, wanted))
+    named = set(locodes) if locodes else None
+    ports = ctx.memtable(key, lambda: port_cells(radius_km, wanted, named))
     keyed = t.mutate(_clat=cell(t.lat), _clon=cell(t.lon))
     j = keyed.inner_join(ports, [keyed._clat == ports.cell_lat, keyed._clon == ports.cell_lon])
     j = j.mutate(port_km=haversine_m(j.lat, j.lon, j.port_lat, j.port_lon) / 1000.0)
