@@ -146,3 +146,22 @@ def test_override_is_recorded_and_applied(world: AnalyticsStore, tmp_path: Path)
     [r] = run_indicators(store, world, window, ids=["vessel.ais_gap"])
     assert r.alerts == 1 and r.overridden == ()
     store.dispose()
+
+
+def test_impossible_speed_is_one_alert_per_track_and_day(
+    world: AnalyticsStore, store_url: str
+) -> None:
+    """Each jump used to be its own alert; a spoofed identity flooded the queue."""
+    store = Store(store_url)
+    run_indicators(store, world, Window(T0 - timedelta(days=1), T0 + timedelta(days=3)))
+    with store.reader() as session:
+        alerts = [
+            a
+            for a in storage.list_alerts(session, limit=10_000)
+            if a.indicator.id == "vessel.impossible_speed"
+        ]
+    store.dispose()
+    days = [(a.subjects[0].id, a.window.end.date()) for a in alerts]
+    assert alerts and len(days) == len(set(days))
+    assert all(a.evidence.metrics["jumps"] >= 1 for a in alerts)
+    assert any(a.evidence.metrics["jumps"] > 1 for a in alerts)
