@@ -8,12 +8,19 @@ sorts runs that touch many days), a partition is complete as soon as a later day
 written and closed at once, so every partition of the run becomes one file of full row groups.
 
 Each Parquet row group costs a few milliseconds whatever its size (per-column encoders,
-statistics, compressor), so few, large row groups matter more than anything else here.
+statistics, compressor), so few, large row groups matter more than anything else here. The
+row groups are encoded, compressed and written by one background thread, in the order they were
+flushed, while the caller slices the next batches out of DuckDB (Parquet encoding releases the
+GIL; a year of declarations is 366 small files). At most ``MAX_PENDING_ROWS`` rows wait for that
+thread, on top of the buffers, which keeps the memory bounded.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from itertools import pairwise
 from pathlib import Path
 
@@ -33,6 +40,11 @@ ROW_GROUP_ROWS = 128 * 1024
 MAX_OPEN_FILES = 256
 #: Rows without a date sort last, as DuckDB's ``ORDER BY … NULLS LAST`` puts them.
 _NULL_DAY = np.iinfo(np.int32).max
+#: Writes queued for the writer thread at most, and the rows they may hold together.
+MAX_PENDING = 16
+MAX_PENDING_ROWS = BUDGET_ROWS // 2
+#: Writer threads; each partition (its file's row groups, then its closing) stays on one.
+WRITER_THREADS = 2
 
 
 class PartitionWriter:
@@ -53,14 +65,18 @@ class PartitionWriter:
         self.total = 0
         self.writers: OrderedDict[int, pq.ParquetWriter] = OrderedDict()
         self.files: list[Path] = []
+        self._pools: list[ThreadPoolExecutor] = []
+        self._pending: deque[tuple[Future[None], int]] = deque()
+        self._pending_rows = 0
 
     def write(self, batch: pa.RecordBatch) -> None:
         if batch.num_rows == 0:
             return
         days = pc.fill_null(batch.column(DATE).cast(pa.int32()), _NULL_DAY).to_numpy()
         data = batch.drop_columns([DATE]).cast(self.schema)
-        if days[0] != days[-1] or days.min() != days.max():
-            # One sort per batch; each partition is then a contiguous, zero-copy slice.
+        if bool((np.diff(days) < 0).any()):
+            # One sort per batch (none for sorted input, which the commit sends when it matters);
+            # each partition is then a contiguous, zero-copy slice.
             order = np.argsort(days, kind="stable")
             days, data = days[order], data.take(pa.array(order))
         starts = np.flatnonzero(np.diff(days)) + 1
@@ -83,17 +99,53 @@ class PartitionWriter:
 
     def _flush(self, day: int, *, close: bool = False) -> None:
         parts = self.buffers.pop(day, [])
-        self.total -= self.buffered.pop(day, 0)
+        rows = self.buffered.pop(day, 0)
+        self.total -= rows
         if parts:
             writer = self.writers.get(day) or self._open(day)
             self.writers.move_to_end(day)
-            writer.write_table(pa.Table.from_batches(parts, self.schema))
+            self._submit(day, self._write_parts, writer, parts, rows=rows)
         if close and day in self.writers:
-            self.writers.pop(day).close()
+            self._submit(day, self.writers.pop(day).close)
+
+    def _write_parts(self, writer: pq.ParquetWriter, parts: list[pa.RecordBatch]) -> None:
+        writer.write_table(pa.Table.from_batches(parts, self.schema))
+
+    def _submit(self, day: int, fn: Callable[..., None], *args: object, rows: int = 0) -> None:
+        """Run ``fn`` on the day's writer thread, after everything submitted for that day.
+
+        Each day is bound to one thread, first in first out: a file's row groups are written in
+        order, and it is closed after the last of them. Waits while ``MAX_PENDING_ROWS`` rows
+        are in flight."""
+        while self._pending and (
+            self._pending_rows + rows > MAX_PENDING_ROWS or len(self._pending) >= MAX_PENDING
+        ):
+            self._pending_rows -= self._pending[0][1]
+            self._pending.popleft()[0].result()
+        if not self._pools:
+            self._pools = [
+                ThreadPoolExecutor(1, thread_name_prefix="partwrite") for _ in range(WRITER_THREADS)
+            ]
+        pool = self._pools[day % len(self._pools)]
+        self._pending.append((pool.submit(fn, *args), rows))
+        self._pending_rows += rows
+
+    def _drain(self) -> None:
+        """Wait for the background writes (raising the first failure), then stop the thread."""
+        try:
+            while self._pending:
+                self._pending.popleft()[0].result()
+        finally:
+            for pool in self._pools:
+                pool.shutdown(wait=True, cancel_futures=True)
+            self._pools = []
+            self._pending.clear()
+            self._pending_rows = 0
 
     def _open(self, day: int) -> pq.ParquetWriter:
         if len(self.writers) >= MAX_OPEN_FILES:
-            self.writers.popitem(last=False)[1].close()
+            evicted, writer = self.writers.popitem(last=False)
+            self._submit(evicted, writer.close)
         name = NULL_PARTITION if day == _NULL_DAY else str(np.datetime64(day, "D"))
         folder = self.root / f"{DATE}={name}"
         folder.mkdir(parents=True, exist_ok=True)
@@ -112,15 +164,18 @@ class PartitionWriter:
         """Flush and close everything (the files stay hidden until ``publish``)."""
         for day in list(self.buffers):
             self._flush(day)
-        for writer in self.writers.values():
-            writer.close()
-        self.writers.clear()
+        while self.writers:
+            day, writer = self.writers.popitem(last=False)
+            self._submit(day, writer.close)
+        self._drain()
 
     def publish(self) -> None:
         for path in self.files:
             path.rename(path.with_name(path.name[1:].removesuffix(".tmp")))
 
     def discard(self) -> None:
+        with suppress(Exception):  # the files are removed below, whatever went wrong
+            self._drain()
         for writer in self.writers.values():
             writer.close()
         self.writers.clear()

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import queue
 import secrets
 import shutil
-from collections.abc import Sequence
+import threading
+from collections.abc import Generator, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +30,7 @@ from accord.analytics.store import analytics_root
 from accord.errors import AccordError, InvalidInputError
 from accord.ingest.base import (
     LINE,
+    Chunk,
     FileSummary,
     IngestOptions,
     Kind,
@@ -49,6 +53,62 @@ def sha256_file(path: Path) -> str:
         while block := fh.read(1 << 20):
             digest.update(block)
     return digest.hexdigest()
+
+
+#: Chunks a reader may run ahead of the staging (each ~30k rows: a few MB).
+PREFETCH_CHUNKS = 2
+
+
+def prefetched(
+    chunks: Iterator[Chunk], depth: int = PREFETCH_CHUNKS
+) -> Generator[Chunk, None, None]:
+    """``chunks``, produced by a reader thread while the caller keys and stages the previous ones.
+
+    Arrow's CSV parsing and compute kernels, DuckDB and Parquet release the GIL, so reading one
+    chunk overlaps keying and staging the last. The queue is bounded (memory stays flat); a
+    reader's exception is raised here, in the caller's thread; closing the generator early stops
+    the reader at its next chunk.
+    """
+    q: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: tuple[str, object]) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                if not put(("chunk", chunk)):
+                    return
+            put(("end", None))
+        except BaseException as exc:  # handed to the consumer, which re-raises it
+            put(("error", exc))
+        finally:
+            close = getattr(chunks, "close", None)  # a generator: release its open file
+            if close is not None:
+                close()
+
+    thread = threading.Thread(target=produce, name="ingest-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            tag, item = q.get()
+            if tag == "end":
+                return
+            if tag == "error":
+                assert isinstance(item, BaseException)
+                raise item
+            assert isinstance(item, Chunk)
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 class RejectsFile:
@@ -237,10 +297,12 @@ def _stage_file(
     summary = FileSummary(name, kind.name, fmt.name, sha, "ingested")
     stager = _Stager(staging, index, kind.datasets, keyer)
     try:
-        for chunk in fmt.reader(path, options, advance):
-            for name, table in chunk.tables.items():
-                stager.write(name, table)
-            rejects.write(chunk.rejects)
+        # closing: whatever stops the loop also stops the reader thread, at once.
+        with closing(prefetched(iter(fmt.reader(path, options, advance)))) as chunks:
+            for chunk in chunks:
+                for name, table in chunk.tables.items():
+                    stager.write(name, table)
+                rejects.write(chunk.rejects)
         stager.close()
     except AccordError as exc:
         # A file-level problem (wrong column set, unreadable container): nothing of it commits.

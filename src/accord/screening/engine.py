@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 from collections.abc import Collection, Iterable, Sequence
@@ -46,6 +47,11 @@ _ALLOWED = {
     "org": (KIND_CODES["org"], KIND_CODES["any"]),
     "vessel": (KIND_CODES["vessel"], KIND_CODES["any"]),
     "any": tuple(KIND_CODES.values()),
+}
+# The same as a lookup table: entity kind code -> allowed.
+_KIND_OK = {
+    kind: np.isin(np.arange(max(KIND_CODES.values()) + 1), codes)
+    for kind, codes in _ALLOWED.items()
 }
 
 
@@ -96,6 +102,17 @@ class Screener:
 
         ``only`` restricts the hits to these entity ids (scores are those of the whole index).
         """
+        return self._screen(query, threshold, limit, lists, only, None)
+
+    def _screen(
+        self,
+        query: Query,
+        threshold: float,
+        limit: int,
+        lists: Sequence[str] | None,
+        only: Collection[str] | None,
+        forms: list[NameForm] | None,
+    ) -> list[Hit]:
         if not 0.0 <= threshold <= 1.0:
             raise InvalidQueryError("threshold", f"{threshold} is not between 0 and 1")
         if limit < 1:
@@ -106,7 +123,8 @@ class Screener:
             if not only_mask.any():
                 return []
             list_mask = only_mask if list_mask is None else list_mask & only_mask
-        forms = self._query_forms(query)
+        if forms is None:
+            forms = self._query_forms(query)
         boost = max_boost(query)
         floor = (threshold - boost) / NAME_WEIGHT - BOUND_SLACK
         ranked = self._ranked_entities(query, forms, floor, list_mask, MAX_SCORED)
@@ -144,16 +162,44 @@ class Screener:
         """Screen a batch, split over worker processes that share this index (fork)."""
         workers = workers or os.cpu_count() or 1
         if workers <= 1 or len(queries) < 64 or "fork" not in mp.get_all_start_methods():
-            return [self.screen(q, threshold, limit, lists) for q in queries]
+            return self._screen_all(list(queries), threshold, limit, lists)
         global _WORKER
         _WORKER = self
         chunk = max(16, len(queries) // (workers * 8))
         batches = [list(queries[i : i + chunk]) for i in range(0, len(queries), chunk)]
-        with mp.get_context("fork").Pool(workers) as pool:
-            parts = pool.starmap(_screen_batch, [(b, threshold, limit, lists) for b in batches])
+        # The workers share this process's objects copy-on-write: keep the garbage collector
+        # away from them, or each collection in each worker walks (and copies) the whole heap.
+        gc.freeze()
+        try:
+            with mp.get_context("fork").Pool(workers) as pool:
+                parts = pool.starmap(_screen_batch, [(b, threshold, limit, lists) for b in batches])
+        finally:
+            gc.unfreeze()
         return [hits for part in parts for hits in part]
 
     # -- internals -----------------------------------------------------------------------------
+    def _screen_all(
+        self,
+        queries: list[Query],
+        threshold: float,
+        limit: int,
+        lists: Sequence[str] | None,
+    ) -> list[list[Hit]]:
+        """Screen queries in order, their name tokens expanded together first (vectorised)."""
+        if not 0.0 <= threshold <= 1.0 or limit < 1:
+            return [self.screen(q, threshold, limit, lists) for q in queries]  # raises
+        out: list[list[Hit]] = []
+        step = 1024
+        for start in range(0, len(queries), step):
+            part = queries[start : start + step]
+            forms = [self._query_forms(q) for q in part]
+            self.retriever.prefetch(f for fs in forms for f in fs)
+            out.extend(
+                self._screen(q, threshold, limit, lists, None, fs)
+                for q, fs in zip(part, forms, strict=True)
+            )
+        return out
+
     def _entity_mask(self, entity_ids: Collection[str]) -> np.ndarray:
         if self._by_id is None:
             self._by_id = {e.id: i for i, e in enumerate(self.index.entities)}
@@ -200,7 +246,7 @@ class Screener:
             keep &= (arrays["form_flags"][reached] & FLAG_SHADOWED) == 0
         reached, cov = reached[keep], cov[keep]
         ents = arrays["form_entity"][reached]
-        ok = np.isin(arrays["ent_kind"][ents], _ALLOWED[query.kind])
+        ok = _KIND_OK[query.kind][arrays["ent_kind"][ents]]
         if list_mask is not None:
             ok &= list_mask[ents]
         reached, cov, ents = reached[ok], cov[ok], ents[ok]
@@ -300,4 +346,4 @@ def _screen_batch(
     batch: list[Query], threshold: float, limit: int, lists: Sequence[str] | None
 ) -> list[list[Hit]]:
     assert _WORKER is not None
-    return [_WORKER.screen(q, threshold, limit, lists) for q in batch]
+    return _WORKER._screen_all(batch, threshold, limit, lists)

@@ -12,6 +12,7 @@ repeat the same given names and words.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,7 @@ from accord.screening.normalize import NameForm, skeleton
 
 FUZZY_CUTOFF = 0.7
 FUZZY_LIMIT = 40
+SKELETON_CUTOFF = 0.65
 CACHE_SIZE = 20_000
 INITIAL_WEIGHT = 0.3
 _VOWELS = frozenset("aeiouy")
@@ -69,6 +71,24 @@ class Retriever:
                 words, ids = self.buckets.setdefault((_bucket(tok), len(tok)), ([], []))
                 words.append(tok)
                 ids.append(i)
+        # The same words per initial letter, ordered by length (then vocabulary order, as in
+        # the buckets), so the lengths a token can reach are one contiguous slice.
+        self.letters: dict[str, tuple[list[str], npt.NDArray[np.int32], npt.NDArray[np.int64]]] = {}
+        for letter in sorted({b for b, _ in self.buckets}):
+            words_l: list[str] = []
+            ids_l: list[int] = []
+            for length in sorted(n for b, n in self.buckets if b == letter):
+                words, ids = self.buckets[(letter, length)]
+                words_l.extend(words)
+                ids_l.extend(ids)
+            lens = np.fromiter((len(w) for w in words_l), dtype=np.int64, count=len(words_l))
+            self.letters[letter] = (words_l, np.array(ids_l, dtype=np.int32), lens)
+        self.skel_id = {s: i for i, s in enumerate(index.skeletons)}
+        self.tok_skel = skel
+        self.tok_alpha = np.fromiter((t.isalpha() for t in index.vocab), bool, len(index.vocab))
+        self.tok_vowel = np.fromiter(
+            (not _VOWELS.isdisjoint(t) for t in index.vocab), bool, len(index.vocab)
+        )
         self.skel_buckets: dict[str, list[str]] = {}
         for s in index.skeletons:
             if len(s) >= 2 and not s[0].isdigit():
@@ -91,24 +111,48 @@ class Retriever:
         if hit is not None:
             self._cache.move_to_end(key)
             return hit
-        found = self._expand(token, consonantal)
+        return self._store(key, self._expand(token, consonantal, None, None))
+
+    def _store(self, key: tuple[str, bool], found: Expansion) -> Expansion:
         self._cache[key] = found
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
         return found
 
-    def _expand(self, token: str, consonantal: bool) -> Expansion:
+    def prefetch(self, forms: Iterable[NameForm]) -> None:
+        """Expand the tokens of many query forms at once (a batch): their fuzzy look-ups are
+        made together, many tokens per vectorised comparison, instead of one by one."""
+        keys: dict[tuple[str, bool], None] = {}
+        for form in forms:
+            toks = form.tokens
+            for i, tok in enumerate(toks):
+                keys[(tok, form.consonantal)] = None
+                if i + 1 < len(toks):
+                    keys[(tok + toks[i + 1], form.consonantal)] = None
+        todo = [k for k in keys if k not in self._cache]
+        if len(self._cache) + len(todo) > CACHE_SIZE:
+            return  # more than the cache holds: expanded one by one as they come
+        fuzzy = self._fuzzy_many([t for t, cons in todo if not cons and _fuzzy_token(t)])
+        close = self._close_skeletons([skeleton(t) for t, cons in todo if cons and _fuzzy_token(t)])
+        for token, cons in todo:
+            self._store((token, cons), self._expand(token, cons, fuzzy, close))
+
+    def _expand(
+        self,
+        token: str,
+        consonantal: bool,
+        fuzzy: dict[str, list[int]] | None,
+        close: dict[str, list[tuple[str, float]]] | None,
+    ) -> Expansion:
         sims: dict[int, float] = {}
         exact = self.tok_id.get(token)
         if exact is not None:
             sims[exact] = 1.0
         if len(token) >= 2 and not any(c.isdigit() for c in token):
-            for tid in self._similar_ids(token, consonantal):
-                if tid not in sims:
-                    cons = consonantal or bool(self.consonantal_tok[tid])
-                    sim = token_sim(token, self.index.vocab[tid], cons)
-                    if sim >= MIN_TOKEN_SIM:
-                        sims[tid] = sim
+            if consonantal:
+                self._similar_consonantal(token, sims, close)
+            else:
+                self._similar_voweled(token, sims, fuzzy)
         if not sims:
             # An initial ("V. Putin") reaches no listed word by itself and identifies little.
             weight = INITIAL_WEIGHT if len(token) == 1 else 1.0
@@ -128,38 +172,138 @@ class Retriever:
         weight = float(self.weights[best_tid]) if best_sim >= 0.8 else 1.0
         return Expansion(forms, values, listed_w, weight)
 
-    def _similar_ids(self, token: str, consonantal: bool) -> list[int]:
-        out: list[int] = []
+    def _similar_voweled(
+        self, token: str, sims: dict[int, float], fuzzy: dict[str, list[int]] | None
+    ) -> None:
+        """Add to ``sims`` the listed tokens with the same skeleton or a small edit distance,
+        with ``token_sim`` of each, computed for all of them in one vectorised call."""
         skel = skeleton(token)
-        if not consonantal:
-            ids = self.skel_tokens.get(skel)
-            if ids is not None and len(skel) >= 2:
-                out.extend(ids[:200].tolist())
-            span = int(len(token) * (1 - FUZZY_CUTOFF)) + 1
-            for length in range(max(3, len(token) - span), len(token) + span + 1):
-                words, word_ids = self.buckets.get((_bucket(token), length), ([], []))
-                if not words:
-                    continue
-                for _, _, pos in process.extract(
-                    token,
-                    words,
-                    scorer=Levenshtein.normalized_similarity,
-                    score_cutoff=FUZZY_CUTOFF,
-                    limit=FUZZY_LIMIT,
-                ):
-                    out.append(word_ids[pos])
-            return out
-        if len(skel) < 1:
-            return out
-        candidates = self.skel_buckets.get(skel[0], [])
-        for s, _, _ in process.extract(
-            skel,
-            candidates,
+        cands: list[int] = []
+        ids = self.skel_tokens.get(skel)
+        if ids is not None and len(skel) >= 2:
+            cands.extend(ids[:200].tolist())
+        if _fuzzy_token(token):
+            found = fuzzy.get(token) if fuzzy is not None else None
+            cands.extend(found if found is not None else self._fuzzy_many([token])[token])
+        cands = [t for t in dict.fromkeys(cands) if t not in sims]
+        if not cands:
+            return
+        tids = np.array(cands, dtype=np.int64)
+        vocab = self.index.vocab
+        lev = process.cdist(
+            [token],
+            [vocab[t] for t in cands],
             scorer=Levenshtein.normalized_similarity,
-            score_cutoff=0.65,
-            limit=FUZZY_LIMIT,
-        ):
-            out.extend(self.skel_tokens[s][:200].tolist())
+            dtype=np.float64,
+        )[0]
+        # names.token_sim, vectorised: a transliteration variant (same skeleton, close, with
+        # vowels on both sides) gets a boost; words with digits only match themselves.
+        skel_no = self.skel_id.get(skel, -1)
+        boost = (lev >= 0.6) & self.tok_vowel[tids] & (self.tok_skel[tids] == skel_no)
+        if _VOWELS.isdisjoint(token):
+            boost[:] = False
+        got = np.where(boost, np.maximum(lev, 0.6 + 0.35 * lev), lev)
+        if not token.isalpha():
+            got[:] = 0.0
+        got[~self.tok_alpha[tids]] = 0.0
+        cons = self.consonantal_tok[tids]
+        for tid, sim, by_cons in zip(cands, got.tolist(), cons.tolist(), strict=True):
+            if by_cons:
+                sim = token_sim(token, vocab[tid], True)
+            if sim >= MIN_TOKEN_SIM:
+                sims[tid] = sim
+
+    def _fuzzy_many(self, tokens: list[str]) -> dict[str, list[int]]:
+        """Per token, the listed tokens of its initial letter and a close length with an edit
+        similarity of at least FUZZY_CUTOFF: at most FUZZY_LIMIT per length, best first (ties in
+        vocabulary order). Tokens of one letter and length are compared in one call."""
+        out: dict[str, list[int]] = {}
+        groups: dict[tuple[str, int], list[str]] = {}
+        for tok in dict.fromkeys(tokens):
+            out[tok] = []
+            groups.setdefault((_bucket(tok), len(tok)), []).append(tok)
+        for (letter, length), toks in groups.items():
+            entry = self.letters.get(letter)
+            if entry is None:
+                continue
+            words, ids, lens = entry
+            span = int(length * (1 - FUZZY_CUTOFF)) + 1
+            lo = int(np.searchsorted(lens, max(3, length - span), "left"))
+            hi = int(np.searchsorted(lens, length + span, "right"))
+            if lo >= hi:
+                continue
+            scores = process.cdist(
+                toks,
+                words[lo:hi],
+                scorer=Levenshtein.normalized_similarity,
+                score_cutoff=FUZZY_CUTOFF,
+                dtype=np.float64,
+            )
+            w_ids, w_lens = ids[lo:hi], lens[lo:hi]
+            for tok, row in zip(toks, scores, strict=True):
+                hits = np.flatnonzero(row >= FUZZY_CUTOFF)
+                if not hits.size:
+                    continue
+                h_lens = w_lens[hits]
+                # By length, then best first, then vocabulary order (as process.extract does).
+                hits = hits[np.lexsort((hits, -row[hits], h_lens))]
+                if hits.size > FUZZY_LIMIT:
+                    h_lens = w_lens[hits]
+                    starts = np.searchsorted(h_lens, h_lens, "left")
+                    hits = hits[np.arange(hits.size) - starts < FUZZY_LIMIT]
+                out[tok] = w_ids[hits].tolist()
+        return out
+
+    def _similar_consonantal(
+        self, token: str, sims: dict[int, float], close: dict[str, list[tuple[str, float]]] | None
+    ) -> None:
+        """Add to ``sims`` the listed tokens with a close skeleton. All tokens of one skeleton
+        get the same ``token_sim`` (by skeleton), so it is computed once per skeleton."""
+        skel = skeleton(token)
+        if len(skel) < 1:
+            return
+        found = close.get(skel) if close is not None else None
+        if found is None:
+            found = self._close_skeletons([skel])[skel]
+        alpha = token.isalpha()
+        for s, skel_sim in found:
+            # names.token_sim with consonantal=True, for these two skeletons.
+            factor = 0.92 if min(len(skel), len(s)) >= 3 else 0.75
+            sim = factor * skel_sim * skel_sim
+            tids = self.skel_tokens[s][:200]
+            if alpha and sim >= MIN_TOKEN_SIM:
+                for tid in tids[self.tok_alpha[tids]].tolist():
+                    if tid not in sims:
+                        sims[tid] = sim
+
+    def _close_skeletons(self, skels: list[str]) -> dict[str, list[tuple[str, float]]]:
+        """Per skeleton, the listed skeletons of its first letter with an edit similarity of
+        at least SKELETON_CUTOFF, with it: at most FUZZY_LIMIT, best first (ties in list order,
+        as process.extract gives them). Skeletons of one letter are compared in one call."""
+        out: dict[str, list[tuple[str, float]]] = {}
+        groups: dict[str, list[str]] = {}
+        for skel in dict.fromkeys(skels):
+            out[skel] = []
+            if skel:
+                groups.setdefault(skel[0], []).append(skel)
+        for letter, group in groups.items():
+            candidates = self.skel_buckets.get(letter)
+            if not candidates:
+                continue
+            scores = process.cdist(
+                group,
+                candidates,
+                scorer=Levenshtein.normalized_similarity,
+                score_cutoff=SKELETON_CUTOFF,
+                dtype=np.float64,
+            )
+            for skel, row in zip(group, scores, strict=True):
+                hits = np.flatnonzero(row >= SKELETON_CUTOFF)
+                hits = hits[np.lexsort((hits, -row[hits]))][:FUZZY_LIMIT]
+                out[skel] = [
+                    (candidates[h], s)
+                    for h, s in zip(hits.tolist(), row[hits].tolist(), strict=True)
+                ]
         return out
 
     # -- retrieval -----------------------------------------------------------------------------
@@ -240,6 +384,10 @@ class Retriever:
         self.seen[values] = positions
         distinct: npt.NDArray[Any] = values[self.seen[values] == positions]
         return distinct
+
+
+def _fuzzy_token(token: str) -> bool:
+    return len(token) >= 2 and not any(c.isdigit() for c in token)
 
 
 def _bucket(token: str) -> str:

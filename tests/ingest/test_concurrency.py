@@ -1,0 +1,95 @@
+"""The reader thread and the background partition writer: order, errors, bounded work."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from accord.ingest import partwrite
+from accord.ingest.base import Chunk, Reject
+from accord.ingest.keys import DATE
+from accord.ingest.partwrite import PartitionWriter
+from accord.ingest.pipeline import prefetched
+
+
+def _chunks(n: int, fail_at: int | None = None) -> Iterator[Chunk]:
+    for i in range(n):
+        if i == fail_at:
+            raise ValueError(f"broken at {i}")
+        yield Chunk(tables={}, rejects=[Reject(i, "r", "")])
+
+
+def test_prefetched_keeps_order() -> None:
+    lines = [c.rejects[0].line for c in prefetched(_chunks(20))]
+    assert lines == list(range(20))
+
+
+def test_prefetched_raises_the_readers_error_in_the_caller() -> None:
+    seen = []
+    with pytest.raises(ValueError, match="broken at 3"):
+        for chunk in prefetched(_chunks(10, fail_at=3)):
+            seen.append(chunk.rejects[0].line)
+    assert seen == [0, 1, 2]
+
+
+def test_prefetched_stops_the_reader_when_the_caller_stops() -> None:
+    produced = []
+
+    def endless() -> Iterator[Chunk]:
+        i = 0
+        while True:
+            produced.append(i)
+            yield Chunk(tables={}, rejects=[])
+            i += 1
+
+    before = threading.active_count()
+    stream = prefetched(endless(), depth=2)
+    next(stream)
+    stream.close()  # joins the reader thread
+    assert threading.active_count() == before
+    assert len(produced) <= 5
+
+
+def _batch(days: list[int], start: int) -> pa.RecordBatch:
+    return pa.record_batch(
+        {
+            "record_id": pa.array([f"r{start + i}" for i in range(len(days))]),
+            "v": pa.array(range(start, start + len(days)), pa.int64()),
+            DATE: pa.array([date.fromordinal(date(2024, 1, 1).toordinal() + d) for d in days]),
+        }
+    )
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+def test_partition_writer_one_file_per_day(
+    tmp_path: Path, ordered: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(partwrite, "MAX_PENDING", 2)  # the caller waits for the writer thread
+    schema = pa.schema([("record_id", pa.string()), ("v", pa.int64())])
+    writer = PartitionWriter(tmp_path, schema, "run", ordered=ordered)
+    days = [d // 7 for d in range(70)]  # 10 days, in order, spread over several batches
+    for start in range(0, 70, 9):
+        part = days[start : start + 9]
+        writer.write(_batch(part if ordered else part[::-1], start))
+    writer.close()
+    writer.publish()
+    files = sorted(tmp_path.glob("date=*/*.parquet"))
+    assert len(files) == 10
+    values = sorted(v for f in files for v in pq.read_table(f)["v"].to_pylist())
+    assert values == list(range(70))
+    assert not list(tmp_path.glob("date=*/.*.tmp"))
+
+
+def test_partition_writer_discard_removes_background_files(tmp_path: Path) -> None:
+    schema = pa.schema([("record_id", pa.string()), ("v", pa.int64())])
+    writer = PartitionWriter(tmp_path, schema, "run", ordered=True)
+    writer.write(_batch([0, 0, 1, 1, 2], 0))
+    writer.write(_batch([3, 4], 5))
+    writer.discard()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]

@@ -1,0 +1,94 @@
+"""Token expansion: the vectorised and batched look-ups give exactly what the plain definition
+gives (every listed token of the same skeleton or a close spelling, scored by ``token_sim``)."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from accord.screening import Screener
+from accord.screening.names import MIN_TOKEN_SIM, token_sim
+from accord.screening.normalize import NameForm, skeleton
+from accord.screening.retrieve import FUZZY_CUTOFF, FUZZY_LIMIT, Retriever, _bucket
+
+TOKENS = [
+    "gaddafi", "qadhafi", "mohamed", "smith", "jon", "kim", "usama", "ivanov", "ivanova",
+    "aleksandr", "kimjong", "jongun", "mhmd", "qdhfy", "xq", "ab", "s7", "zzzzzzzzzz",
+    "petrovichsidorov", "bin", "el", "abdulrahman",
+]  # fmt: skip
+
+
+def _reference(r: Retriever, token: str, consonantal: bool) -> dict[int, float]:
+    """The expansion as first written: one process.extract per bucket, token_sim per token."""
+    sims: dict[int, float] = {}
+    exact = r.tok_id.get(token)
+    if exact is not None:
+        sims[exact] = 1.0
+    if len(token) < 2 or any(c.isdigit() for c in token):
+        return sims
+    out: list[int] = []
+    skel = skeleton(token)
+    if not consonantal:
+        ids = r.skel_tokens.get(skel)
+        if ids is not None and len(skel) >= 2:
+            out.extend(ids[:200].tolist())
+        span = int(len(token) * (1 - FUZZY_CUTOFF)) + 1
+        for length in range(max(3, len(token) - span), len(token) + span + 1):
+            words, word_ids = r.buckets.get((_bucket(token), length), ([], []))
+            for _, _, pos in process.extract(
+                token, words, scorer=Levenshtein.normalized_similarity,
+                score_cutoff=FUZZY_CUTOFF, limit=FUZZY_LIMIT,
+            ):  # fmt: skip
+                out.append(word_ids[pos])
+    elif skel:
+        for s, _, _ in process.extract(
+            skel, r.skel_buckets.get(skel[0], []), scorer=Levenshtein.normalized_similarity,
+            score_cutoff=0.65, limit=FUZZY_LIMIT,
+        ):  # fmt: skip
+            out.extend(r.skel_tokens[s][:200].tolist())
+    for tid in out:
+        if tid not in sims:
+            cons = consonantal or bool(r.consonantal_tok[tid])
+            sim = token_sim(token, r.index.vocab[tid], cons)
+            if sim >= MIN_TOKEN_SIM:
+                sims[tid] = sim
+    return sims
+
+
+def _as_sims(r: Retriever, token: str, consonantal: bool) -> tuple[list[int], list[float]]:
+    exp = r.expand(token, consonantal)
+    return exp.forms.tolist(), exp.sims.tolist()
+
+
+def test_expansion_matches_reference(real_screener: Screener) -> None:
+    r = Retriever(real_screener.index)
+    for consonantal in (False, True):
+        for token in TOKENS:
+            want = _reference(r, token, consonantal)
+            got = r._expand(token, consonantal, None, None)
+            ranked = sorted(want.items(), key=lambda kv: kv[1])
+            ptr = r.index.arrays["post_ptr"]
+            forms = [
+                f for t, _ in ranked for f in r.index.arrays["post_forms"][ptr[t] : ptr[t + 1]]
+            ]
+            assert got.forms.tolist() == forms, (token, consonantal)
+            sims = [np.float32(s) for t, s in ranked for _ in range(ptr[t + 1] - ptr[t])]
+            assert got.sims.tolist() == [float(s) for s in sims], (token, consonantal)
+
+
+def test_prefetch_matches_one_by_one(real_screener: Screener) -> None:
+    one, batched = Retriever(real_screener.index), Retriever(real_screener.index)
+    forms = [
+        NameForm(t, (t, u), "latin", c, frozenset())
+        for t, u in itertools.pairwise(TOKENS)
+        for c in (False, True)
+    ]
+    batched.prefetch(forms)
+    for form in forms:
+        for token in (*form.tokens, "".join(form.tokens)):
+            assert _as_sims(batched, token, form.consonantal) == _as_sims(
+                one, token, form.consonantal
+            )
