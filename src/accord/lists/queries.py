@@ -19,6 +19,7 @@ from accord.lists.store import (
     find_entity,
     get_state,
     get_version,
+    record_entities,
     serving_version_ids,
     version_entities,
     versions,
@@ -210,12 +211,8 @@ def show_entity(session: Session, entity_id: str) -> EntityView:
         raise NotFoundError(f"no entity {entity_id!r}; try `accord lists find NAME`")
     stored, version = found
     sources = all_sources()
-    siblings = version_entities(session, version.id)
-    sanctions = [
-        _values(s.doc, "Sanction")
-        for s in siblings.values()
-        if s.record_id == stored.record_id and s.schema == "Sanction"
-    ]
+    siblings = record_entities(session, version.id, stored.record_id)
+    sanctions = [_values(s.doc, "Sanction") for s in siblings if s.schema == "Sanction"]
     return EntityView(
         entity_id=stored.entity_id,
         schema=stored.schema,

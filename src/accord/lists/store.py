@@ -102,6 +102,14 @@ def version_entities(session: Session, version_id: int) -> dict[str, StoredEntit
     return {row.entity_id: _decode(row) for row in session.scalars(stmt)}
 
 
+def record_entities(session: Session, version_id: int, record_id: str) -> list[StoredEntity]:
+    """The entities of one record of one version (its main entity, its Sanction…)."""
+    stmt = select(ListEntity).where(
+        ListEntity.version_id == version_id, ListEntity.record_id == record_id
+    )
+    return [_decode(row) for row in session.scalars(stmt)]
+
+
 def version_hashes(session: Session, version_id: int) -> dict[str, tuple[str, str]]:
     """entity id -> (content hash, record id), without decoding documents."""
     stmt = select(ListEntity.entity_id, ListEntity.content_hash, ListEntity.record_id).where(
