@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import BaseModel, Field
 
 from accord.api.app import create_app
 from accord.lists.ingest import ingest_file
@@ -132,3 +134,125 @@ def test_match_bad_input_is_422(client: TestClient, props: dict[str, Any], field
     response = client.post("/match/default", json=body)
     assert response.status_code == 422, response.text
     assert response.json()["detail"].startswith(field)
+
+
+class YenteExplanation(BaseModel):
+    score: float
+
+
+class YenteResult(BaseModel):
+    """yente's ``ScoredEntityResponse`` (yente/data/common.py), as a client parses it."""
+
+    id: str
+    caption: str
+    schema_: str = Field(alias="schema")
+    properties: dict[str, list[str]]
+    datasets: list[str]
+    referents: list[str]
+    target: bool
+    first_seen: datetime | None
+    last_seen: datetime | None
+    last_change: datetime | None
+    score: float
+    match: bool
+    explanations: dict[str, YenteExplanation]
+    features: dict[str, float]  # older yente releases
+
+
+class YenteTotal(BaseModel):
+    value: int
+    relation: str
+
+
+class YenteExample(BaseModel):
+    id: str | None = None
+    schema_: str = Field(alias="schema")
+    properties: dict[str, list[str]]
+
+
+class YenteMatches(BaseModel):
+    status: int
+    results: list[YenteResult]
+    total: YenteTotal
+    query: YenteExample
+
+
+class YenteMatchResponse(BaseModel):
+    responses: dict[str, YenteMatches]
+    limit: int
+    matcher: dict[str, Any]  # older yente releases
+
+
+def test_match_takes_a_request_shaped_as_yente_documents_it(client: TestClient) -> None:
+    # The shape of the examples in yente's /match docs and OpenSanctions' quickstart: ids chosen
+    # by the client, FtM schema and properties, a property as a list or as one value, properties
+    # screening does not use, firstName/lastName parts, and scoring weights.
+    body = {
+        "weights": {"name_literal": 0.8},
+        "config": {"nm_number_mismatch": 0.4},
+        "queries": {
+            "entity1": {
+                "schema": "Person",
+                "properties": {
+                    "name": ["Ivan Petrov"],
+                    "birthDate": ["1970-01-02"],
+                    "nationality": ["ru"],
+                    "address": "Moscow",
+                },
+            },
+            "entity2": {
+                "schema": "Company",
+                "properties": {
+                    "name": ["Brilliant Amazing Limited"],
+                    "jurisdiction": ["hk"],
+                    "registrationNumber": ["84BA99810"],
+                    "incorporationDate": ["2001-02-03"],
+                },
+            },
+            "q": {
+                "id": "my-entity-id",
+                "schema": "Person",
+                "properties": {"firstName": "Maria", "lastName": ["Silva"], "birthDate": [1975]},
+            },
+        },
+    }
+    params = {"algorithm": "logic-v2", "threshold": 0.7, "limit": 3}
+    response = client.post("/match/default", params=params, json=body)
+    assert response.status_code == 200, response.text
+    parsed = YenteMatchResponse.model_validate(response.json())
+    assert parsed.limit == 3 and set(parsed.responses) == {"entity1", "entity2", "q"}
+    ivan = parsed.responses["entity1"]
+    assert ivan.status == 200 and ivan.total.value == len(ivan.results) >= 1
+    top = ivan.results[0]
+    assert top.id == "p1" and top.caption == "Ivan Petrov" and top.schema_ == "Person"
+    assert top.datasets == ["opensanctions"] and top.match and top.target
+    assert top.properties["birthDate"] == ["1970-01-02"]
+    assert top.features and top.explanations["name_match"].score > 0
+    assert ivan.query.properties["address"] == ["Moscow"]
+    assert parsed.responses["entity2"].results == []
+    maria = parsed.responses["q"]
+    assert maria.query.id == "my-entity-id" and maria.results[0].id == "p3"
+
+
+def test_match_include_and_exclude_datasets(client: TestClient) -> None:
+    body = {"queries": {"q": {"schema": "Person", "properties": {"name": ["Ivan Petrov"]}}}}
+
+    def ids(**params: Any) -> list[str]:
+        response = client.post("/match/default", params=params, json=body)
+        assert response.status_code == 200, response.text
+        return [r["id"] for r in response.json()["responses"]["q"]["results"]]
+
+    assert ids() == ["p1"]
+    assert ids(include_dataset="opensanctions") == ["p1"]
+    assert ids(include_dataset=["un", "opensanctions"]) == ["p1"]
+    assert ids(include_dataset="UN") == []
+    assert ids(exclude_dataset="opensanctions") == []
+    assert ids(exclude_dataset="un") == ["p1"]
+    for params, field in [
+        ({"include_dataset": "nowhere"}, "include_dataset"),
+        ({"exclude_dataset": "nowhere"}, "exclude_dataset"),
+        ({"exclude_dataset": ["un", "opensanctions"]}, "exclude_dataset"),
+    ]:
+        response = client.post("/match/default", params=params, json=body)
+        assert response.status_code == 422, response.text
+        assert response.json()["detail"].startswith(f"{field}:")

@@ -11,7 +11,7 @@ from accord.lists.ingest import ingest_file
 from accord.screening import service
 from accord.settings import Settings
 from accord.store.db import Store
-from tests.lists.ftm_factory import version_one, version_two
+from tests.lists.ftm_factory import person, version_one, version_two, write_list
 
 IVAN = {"key": "c1", "query": {"names": ["Ivan Petrov"], "schema": "Person"}}
 
@@ -60,4 +60,36 @@ def test_records_decisions_and_invalidation(tmp_path: Path) -> None:
     ingest_file(store, "opensanctions", version_two(tmp_path / "v2.json"))  # p1 amended
     (result,) = client.post("/screen", json={"queries": [IVAN]}).json()["results"]
     assert [h["entity_id"] for h in result["hits"]] == ["p1"] and result["suppressed"] == []
+    store.dispose()
+
+
+def test_suppressed_hits_leave_the_limit_to_other_hits(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'api.db'}")
+    twins = [
+        person("pa", "Ivan Petrov", birthDate=["1970-01-02"]),
+        person("pb", "Ivan Petrov", birthDate=["1981-05-05"]),
+    ]
+    ingest_file(store, "opensanctions", write_list(tmp_path / "twins.json", twins))
+    service.clear_cache()
+    client = TestClient(create_app(Settings(data_dir=tmp_path), store))
+    one = {"queries": [IVAN], "limit": 1, "threshold": 0.5}
+
+    (result,) = client.post("/screen", json=one).json()["results"]
+    assert result["total"] == 1 and result["suppressed_count"] == 0
+    top = result["hits"][0]["entity_id"]
+    other = ({"pa", "pb"} - {top}).pop()
+    decision = {"party_key": "c1", "entity_id": top, "why": "another Ivan Petrov"}
+    assert client.post("/screen/decisions", json=decision).status_code == 201
+
+    (result,) = client.post("/screen", json=one).json()["results"]
+    assert [h["entity_id"] for h in result["hits"]] == [other]
+    assert result["suppressed_count"] == 1 and result["suppressed"][0]["entity_id"] == top
+
+    match = {"queries": {"c1": {"schema": "Person", "properties": {"name": ["Ivan Petrov"]}}}}
+    params = {"limit": 1, "threshold": 0.5}
+    m = client.post("/match/default", params=params, json=match).json()["responses"]["c1"]
+    assert [r["id"] for r in m["results"]] == [other] and m["total"]["value"] == 1
+    assert m["suppressed_count"] == 1 and m["suppressed"][0]["entity_id"] == top
+    listed = client.get("/screen/decisions", params={"entity_id": top}).json()
+    assert listed["total"] == 1 and listed["decisions"][0]["standing"] is True
     store.dispose()

@@ -1,4 +1,4 @@
-"""``accord screen --record``, ``screen records`` and ``screen decide`` as a user runs them."""
+"""Recorded screenings (on by default), `screen records` and `screen decide` as users run them."""
 
 from __future__ import annotations
 
@@ -51,9 +51,9 @@ def records_json(*args: str) -> list[dict[str, Any]]:
 
 
 def test_record_decide_suppress_and_invalidate(env: Path) -> None:
-    first = screen_json()  # not recorded by default
+    first = screen_json("--no-record")
     assert first["record_id"] is None and records_json() == []
-    recorded = screen_json("--record", "--by", "alice", "--key", "cust-1")
+    recorded = screen_json("--by", "alice", "--key", "cust-1")  # recorded by default
     assert isinstance(recorded["record_id"], int)
     (rec,) = records_json("--since", "1d")
     assert rec["created_by"] == "alice" and rec["party_key"] == "cust-1"
@@ -88,22 +88,22 @@ def test_record_decide_suppress_and_invalidate(env: Path) -> None:
 def test_batch_records_and_marks_suppressed_rows(env: Path) -> None:
     src = env / "parties.csv"
     src.write_text("key,name,schema\nc1,Ivan Petrov,Person\nc2,Maria Silva,Person\n")
-    result = runner.invoke(app, ["screen", "batch", str(src), "--record", "--by", "carol"])
+    result = runner.invoke(app, ["screen", "batch", str(src), "--by", "carol"])
     assert result.exit_code == 0, result.output
     assert {r["party_key"] for r in records_json()} == {"c1", "c2"}
     result = runner.invoke(
         app, ["screen", "decide", "c2", "p3", "--not-a-match", "--why", "a namesake"]
     )
     assert result.exit_code == 0, result.output
-    result = runner.invoke(app, ["screen", "batch", str(src), "--format", "jsonl"])
+    result = runner.invoke(app, ["screen", "batch", str(src), "--format", "jsonl", "--no-record"])
     assert result.exit_code == 0, result.output
     rows = [orjson.loads(line) for line in result.stdout.splitlines()]
     assert rows[1]["hits"] == [] and rows[1]["suppressed"][0]["entity_id"] == "p3"
-    result = runner.invoke(app, ["screen", "batch", str(src)])
+    result = runner.invoke(app, ["screen", "batch", str(src), "--no-record"])
     lines = result.stdout.splitlines()
     assert lines[0].endswith(",suppressed")
     assert any("p3" in line and "not a match per anonymous" in line for line in lines)
-    assert len(records_json()) == 2  # batches are not recorded unless asked
+    assert len(records_json()) == 2  # the --no-record runs stored nothing
 
 
 @pytest.mark.parametrize(

@@ -11,10 +11,10 @@ from accord.errors import InvalidInputError, NotFoundError
 from accord.lists.ingest import ingest_file
 from accord.screening import Query, records, service
 from accord.screening.score import ALGORITHM_VERSION
-from accord.screening.service import ScreenOptions, get_screener, screen_each
+from accord.screening.service import BatchRow, ScreenOptions, get_screener, screen_each
 from accord.settings import Settings
 from accord.store.db import Store
-from tests.lists.ftm_factory import version_one, version_two
+from tests.lists.ftm_factory import person, version_one, version_two, write_list
 
 
 @pytest.fixture
@@ -124,3 +124,73 @@ def test_bad_decisions_are_refused(store: Store, settings: Settings, tmp_path: P
         records.decide(store, records.input_hash(IVAN), "p1", by="bob", why="  ")
     with pytest.raises(InvalidInputError, match="not_a_match"):
         records.decide(store, records.input_hash(IVAN), "p1", by="b", why="x", decision="match")
+
+
+def twins(path: Path) -> Path:
+    """Two listed people of the same name, so a limit of one has a choice to make."""
+    return write_list(
+        path,
+        [
+            person("pa", "Ivan Petrov", birthDate=["1970-01-02"]),
+            person("pb", "Ivan Petrov", birthDate=["1981-05-05"]),
+            person("pc", "Maria Silva"),
+        ],
+    )
+
+
+def test_suppressed_hits_do_not_take_limit_slots(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    ingest_file(store, "opensanctions", twins(tmp_path / "twins.json"))
+    screener = get_screener(store, settings)
+    one = ScreenOptions(0.5, limit=1)
+
+    def screen(key: str) -> records.Outcome:
+        (outcome,) = records.screen_parties(
+            store, screener, [(key, IVAN, one)], by="alice", source="test", record=True
+        )
+        return outcome
+
+    first = screen("c1")
+    assert len(first.hits) == 1 and first.suppressed == []
+    top = first.hits[0].entity_id
+    other = ({"pa", "pb"} - {top}).pop()
+    records.decide(store, "c1", top, by="bob", why="another Ivan Petrov")
+
+    again = screen("c1")
+    assert [h.entity_id for h in again.hits] == [other]  # the suppressed hit took no slot
+    assert [s.hit.entity_id for s in again.suppressed] == [top]
+    with store.reader() as session:
+        assert records.decision_counts(session, [("c1", records.input_hash(IVAN))]) == [1]
+        assert records.list_records(session, limit=1)[0].suppressed[0]["entity_id"] == top
+
+    # The same through a batch stream, where a chunk asks for more hits for every row.
+    rows = [BatchRow(1, "c1", IVAN), BatchRow(2, "c2", IVAN), BatchRow(3, None, None, "bad")]
+    streamed = list(
+        records.screen_stream(store, screener, rows, one, by="carol", record=False, workers=1)
+    )
+    c1, c2, bad = (outcome for _, outcome in streamed)
+    assert c1 is not None and [h.entity_id for h in c1.hits] == [other]
+    assert [s.hit.entity_id for s in c1.suppressed] == [top]
+    assert c2 is not None and [h.entity_id for h in c2.hits] == [top] and c2.suppressed == []
+    assert bad is None
+
+
+def test_decisions_are_listed_with_whether_they_stand(
+    store: Store, settings: Settings, tmp_path: Path
+) -> None:
+    ingest_file(store, "opensanctions", version_one(tmp_path / "v1.json"))
+    run(store, settings, ("c1", IVAN), (None, MARIA))
+    records.decide(store, "c1", "p1", by="bob", why="different birth date")
+    records.decide(store, records.input_hash(MARIA), "p3", by="eve", why="namesake")
+    with store.reader() as session:
+        listed = records.list_decisions(session)
+        assert [(d.decision.entity_id, d.standing) for d in listed] == [("p3", True), ("p1", True)]
+        assert [d.decision.decided_by for d in records.list_decisions(session, party_key="c1")] == [
+            "bob"
+        ]
+        assert records.list_decisions(session, entity_id="nope") == []
+    ingest_file(store, "opensanctions", version_two(tmp_path / "v2.json"))  # p1 amended
+    with store.reader() as session:
+        stands = {d.decision.entity_id: d.standing for d in records.list_decisions(session)}
+    assert stands == {"p1": False, "p3": True}

@@ -1,4 +1,9 @@
-"""``accord screen``: screen one name, or a file of parties, against the serving lists."""
+"""``accord screen``: screen one name, or a file of parties, against the serving lists.
+
+Every screening is recorded (input hash, list versions, algorithm, hits, who) unless
+``--no-record``, as over HTTP. Hits an analyst decided are not a match are shown as suppressed and
+do not count toward ``--limit``.
+"""
 
 from __future__ import annotations
 
@@ -18,15 +23,8 @@ from accord.screening import records, sets
 from accord.screening.batch import count_lines, read_batch
 from accord.screening.explain import Hit
 from accord.screening.query import Query
-from accord.screening.score import ALGORITHM_VERSION, DEFAULT_THRESHOLD
-from accord.screening.service import (
-    BatchResult,
-    ScreenOptions,
-    get_screener,
-    hit_json,
-    screen_each,
-    screen_stream,
-)
+from accord.screening.score import DEFAULT_THRESHOLD
+from accord.screening.service import BatchResult, ScreenOptions, get_screener, hit_json
 from accord.settings import get_settings
 
 app = typer.Typer(help="Screen names against the serving sanctions lists, with explanations.")
@@ -36,7 +34,10 @@ CSV_COLUMNS = (
     "list_version", "programs", "explanation", "error", "suppressed",
 )  # fmt: skip
 
-RECORD_HELP = "Store the screening (input hash, list versions, hits) in the operational store."
+RECORD_HELP = (
+    "Store each screening (input hash, list versions, algorithm, hits, who) for audit; "
+    "on by default, --no-record to skip."
+)
 BY_HELP = "Who screens or decides (default: anonymous)."
 
 
@@ -60,7 +61,7 @@ def name(
     limit: int = typer.Option(5, "--limit", min=1, max=100),
     fmt: str = typer.Option("table", "--format", help="table or json"),
     key: str | None = typer.Option(None, "--key", help="Your key for the party (for decisions)."),
-    record: bool = typer.Option(False, "--record/--no-record", help=RECORD_HELP),
+    record: bool = typer.Option(True, "--record/--no-record", help=RECORD_HELP),
     by: str | None = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
     """Screen one party: best listed matches with their score and why."""
@@ -79,16 +80,10 @@ def name(
     store = open_store(settings)
     screener = get_screener(store, settings)
     opts = ScreenOptions(threshold, limit, lists or None)
-    hits = screen_each(screener, [(query, opts)], field="query")[0]
-    (outcome,) = records.finish(
-        store,
-        [(key, query, hits)],
-        versions=screener.versions,
-        algorithm=ALGORITHM_VERSION,
-        by=by or "",
-        source="cli",
-        record=record,
-    )
+    (outcome,) = records.screen_parties(
+        store, screener, [(key, query, opts)], by=by or "", source="cli", record=record,
+        field="query",
+    )  # fmt: skip
     if fmt == "json":
         payload = {
             "key": key,
@@ -96,6 +91,7 @@ def name(
             "record_id": outcome.record_id,
             "query": query.model_dump(mode="json", by_alias=True),
             "hits": [hit_json(h) for h in outcome.hits],
+            "suppressed_count": len(outcome.suppressed),
             "suppressed": [s.as_json() for s in outcome.suppressed],
         }
         typer.echo(orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode())
@@ -145,7 +141,7 @@ def batch(
     threshold: float = typer.Option(DEFAULT_THRESHOLD, "--threshold", min=0.0, max=1.0),
     limit: int = typer.Option(5, "--limit", min=1, max=100),
     workers: int | None = typer.Option(None, "--workers", min=1, help="Default: CPU count."),
-    record: bool = typer.Option(False, "--record/--no-record", help=RECORD_HELP),
+    record: bool = typer.Option(True, "--record/--no-record", help=RECORD_HELP),
     by: str | None = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
     """Screen every row of a file; bad rows are reported with their line number and skipped."""
@@ -162,13 +158,8 @@ def batch(
     try:
         writer = _Writer(out, fmt)
         with progress("screening", total=total) as advance:
-            results = records.finish_stream(
-                store,
-                screen_stream(screener, rows, opts, workers),
-                versions=screener.versions,
-                algorithm=ALGORITHM_VERSION,
-                by=by or "",
-                record=record,
+            results = records.screen_stream(
+                store, screener, rows, opts, by=by or "", record=record, workers=workers
             )
             for result, outcome in results:
                 if result.row.error is not None:
@@ -187,7 +178,8 @@ def batch(
             out.close()
     err_console.print(
         f"screened {screened:,} parties, {with_hits:,} with hits ({suppressed:,} hits suppressed "
-        f"by decisions); {rejected:,} rows rejected",
+        f"by decisions); {rejected:,} rows rejected"
+        + ("; recorded" if record and screened else ""),
         highlight=False,
     )
 
@@ -303,6 +295,45 @@ def decide(
     )
 
 
+@app.command("decisions")
+@handle_errors
+def list_decisions(
+    party_key: str | None = typer.Option(None, "--party", help="A party key or input hash."),
+    entity_id: str | None = typer.Option(None, "--entity", help="A listed entity id."),
+    limit: int = typer.Option(100, "--limit", min=1, max=10_000),
+    fmt: str = typer.Option("table", "--format", help="table or json"),
+) -> None:
+    """Recorded not-a-match decisions, newest first: who, why, and whether each still stands."""
+    if fmt not in ("table", "json"):
+        raise InvalidInputError(f"--format {fmt!r}: use table or json")
+    with open_store().reader() as session:
+        found = records.list_decisions(
+            session, party_key=party_key, entity_id=entity_id, limit=limit
+        )
+    _print_decisions(found, fmt, "Not-a-match decisions")
+
+
+def _print_decisions(found: list[records.DecisionStatus], fmt: str, title: str) -> None:
+    if fmt == "json":
+        typer.echo(orjson.dumps([d.as_json() for d in found], option=orjson.OPT_INDENT_2).decode())
+        return
+    table = Table(title=title)
+    for col in ("#", "when", "by", "party", "entity", "why", "stands"):
+        table.add_column(col, overflow="fold")
+    for status in found:
+        d = status.decision
+        table.add_row(
+            str(d.id),
+            d.created_at.isoformat(timespec="seconds"),
+            d.decided_by,
+            d.party_key,
+            d.entity_id,
+            d.reason,
+            "yes" if status.standing else "no (the listed entity changed)",
+        )
+    console.print(table)
+
+
 sets_app = typer.Typer(help="Stored party sets, re-screened against what changed in the lists.")
 app.add_typer(sets_app, name="sets")
 
@@ -314,17 +345,22 @@ def sets_add(
     input_path: Path = typer.Argument(..., metavar="FILE", help="CSV, JSON lines or FtM lines."),
     threshold: float = typer.Option(DEFAULT_THRESHOLD, "--threshold", min=0.0, max=1.0),
     limit: int = typer.Option(5, "--limit", min=1, max=100),
+    replace: bool = typer.Option(
+        False, "--replace", help="Replace a set of that name; its next run is a full one."
+    ),
     by: str | None = typer.Option(None, "--by", help=BY_HELP),
 ) -> None:
     """Store a set of parties (as `screen batch` reads them); bad rows are reported and skipped."""
-    parties: list[sets.SetParty] = []
-    for row in read_batch(input_path):
-        if row.query is None:
-            err_console.print(f"[yellow]line {row.line}:[/] {row.error}", highlight=False)
-        else:
-            parties.append(sets.SetParty(row.key, row.query))
-    info = sets.add_set(open_store(), set_name, parties, threshold=threshold, limit=limit, by=by)
-    console.print(f"set {info.name!r}: {info.parties:,} parties stored", highlight=False)
+    parties, rejected = sets.split_rows(read_batch(input_path))
+    for row in rejected:
+        err_console.print(f"[yellow]line {row.line}:[/] {row.error}", highlight=False)
+    info = sets.add_set(
+        open_store(), set_name, parties, threshold=threshold, limit=limit, by=by, replace=replace
+    )
+    console.print(
+        f"set {info.name!r}: {info.parties:,} parties stored, {len(rejected):,} rows rejected",
+        highlight=False,
+    )
 
 
 @sets_app.command("list")
@@ -367,7 +403,8 @@ def sets_run(
     scope = "every listed entity" if run.full else f"{run.entities_changed:,} changed entities"
     console.print(
         f"set {run.name!r}: {run.parties:,} parties against {scope}: {run.count('new')} new, "
-        f"{run.count('changed')} changed, {run.count('removed')} removed hits",
+        f"{run.count('changed')} changed, {run.count('removed')} removed hits; "
+        f"{run.count('suppressed')} suppressed by not-a-match decisions",
         highlight=False,
     )
     if run.changes:
@@ -377,7 +414,42 @@ def sets_run(
         for c in run.changes:
             old = f"{c.previous_score:.2f}" if c.previous_score is not None else "-"
             new = f"{c.score:.2f}" if c.score is not None else "-"
-            score = new if c.change == "new" else f"{old} → {new}"
+            score = new if c.previous_score is None else f"{old} → {new}"
             party = f"{c.key}: {c.query_name}" if c.key else c.query_name
             table.add_row(c.change, party, c.caption, c.entity_id, score)
         console.print(table)
+
+
+@sets_app.command("decide")
+@handle_errors
+def sets_decide(
+    set_name: str = typer.Argument(..., metavar="NAME"),
+    party_key: str = typer.Argument(..., help="The party's key in the set, or its input hash."),
+    entity_id: str = typer.Argument(..., help="The listed entity the decision is about."),
+    not_a_match: bool = typer.Option(False, "--not-a-match", help="The hit is a false positive."),
+    by: str | None = typer.Option(None, "--by", help=BY_HELP),
+    why: str = typer.Option(..., "--why", help="The reason, kept with the decision."),
+) -> None:
+    """Record that a listed entity is not a match for a party of the set; runs suppress it."""
+    if not not_a_match:
+        raise InvalidInputError("say what was decided: --not-a-match")
+    decision = sets.decide(open_store(), set_name, party_key, entity_id, by=by, why=why)
+    console.print(
+        f"decision #{decision.id}: {entity_id} is not a match for party {party_key} of set "
+        f"{set_name!r}; it stays suppressed until either changes.",
+        highlight=False,
+    )
+
+
+@sets_app.command("decisions")
+@handle_errors
+def sets_decisions(
+    set_name: str = typer.Argument(..., metavar="NAME"),
+    fmt: str = typer.Option("table", "--format", help="table or json"),
+) -> None:
+    """Decisions on the set's parties, newest first, and whether each still stands."""
+    if fmt not in ("table", "json"):
+        raise InvalidInputError(f"--format {fmt!r}: use table or json")
+    with open_store().reader() as session:
+        found = sets.set_decisions(session, set_name)
+    _print_decisions(found, fmt, f"Decisions on set {set_name!r}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
 
 from followthemoney import model
@@ -34,7 +36,15 @@ KIND_PROPS = {
     "registration": "registrationNumber",
     "other": "idNumber",
 }
+_FULL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 IGNORED_PROPS = frozenset({"topics", "notes", "address", "position", "website", "email", "phone"})
+NAME_PART_PROPS = ("firstName", "middleName", "lastName")
+# Properties the score reads; any other property of the query's FtM schema is accepted and unused,
+# as yente accepts it (``incorporationDate``, ``birthPlace``…). A property the schema does not
+# have is refused with its name.
+USED_PROPS = frozenset(
+    {*NAME_PROPS, *COUNTRY_PROPS, *IDENTIFIER_PROPS, *NAME_PART_PROPS, "birthDate", "gender"}
+)
 
 
 def query_from_ftm(example: Any, field: str = "query") -> Query:
@@ -51,23 +61,26 @@ def query_from_ftm(example: Any, field: str = "query") -> Query:
     values: dict[str, list[str]] = {}
     for prop, raw in props.items():
         items = raw if isinstance(raw, list) else [raw]
-        if not all(isinstance(v, str) for v in items):
+        # yente takes a value or a list of values; numbers (a year of birth) read as text.
+        if not all(isinstance(v, str | int | float) and not isinstance(v, bool) for v in items):
             raise InvalidQueryError(f"{field}.properties.{prop}", "values must be strings")
-        values[str(prop)] = items
+        values[str(prop)] = [v if isinstance(v, str) else str(v) for v in items]
+    known = model.get(schema) if isinstance(schema, str) else None
     unknown = [
         p
         for p in values
-        if p not in NAME_PROPS
-        and p not in COUNTRY_PROPS
-        and p not in IDENTIFIER_PROPS
+        if p not in USED_PROPS
         and p not in IGNORED_PROPS
-        and p not in {"firstName", "lastName", "middleName", "birthDate", "gender"}
+        and (known is None or p not in known.properties)
     ]
     if unknown:
-        raise InvalidQueryError(f"{field}.properties.{unknown[0]}", "property not supported")
+        raise InvalidQueryError(
+            f"{field}.properties.{unknown[0]}",
+            f"not a property of {schema if known is not None else 'the schema'}",
+        )
     names = [v for p in NAME_PROPS for v in values.get(p, [])]
     if not names:
-        parts = [values.get(p, []) for p in ("firstName", "middleName", "lastName")]
+        parts = [values.get(p, []) for p in NAME_PART_PROPS]
         joined = " ".join(v[0] for v in parts if v)
         names = [joined] if joined.strip() else []
     if not names:
@@ -132,17 +145,35 @@ def hit_result(hit: Hit, entity: EntityRecord) -> dict[str, Any]:
         f.feature: {"score": f.contribution, "description": f.description, "detail": f.detail}
         for f in hit.features
     }
+    listed = sorted(d for d in hit.listing.listing_dates if _FULL_DATE.match(d))
     return {
         "id": hit.entity_id,
         "caption": hit.caption,
         "schema": hit.schema_,
         "properties": props,
         "datasets": [hit.listing.list_id],
+        "referents": [],
         "target": True,
+        # yente's timestamps: first listed, and the publication of the serving list version.
+        "first_seen": f"{listed[0]}T00:00:00" if listed else None,
+        "last_seen": _timestamp(entity.published_at),
+        "last_change": None,
         "score": round(hit.score, 4),
         "match": hit.match,
+        "features": {f.feature: f.contribution for f in hit.features},
         "explanations": explanations,
         "explanation": hit.explanation,
         "listing": hit.listing.model_dump(mode="json"),
         "algorithm": hit.algorithm,
     }
+
+
+def _timestamp(value: str | None) -> str | None:
+    """An ISO timestamp without time zone, as yente gives them; None when unreadable."""
+    if not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return when.replace(tzinfo=None).isoformat(timespec="seconds")

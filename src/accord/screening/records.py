@@ -7,6 +7,10 @@ of that party then report the hit as suppressed (never silently drop it) while b
 unchanged: the party's input hash is the one decided on, and the listed entity's content hash in
 the serving list version is the one decided on. A party key is either an input hash or a key the
 caller gave (a batch row key, an API item key).
+
+A suppressed hit never takes one of the ``limit`` slots: ``screen_parties`` and ``screen_stream``
+ask the engine for as many more hits as the party has standing decisions, and ``finish`` keeps up to
+``limit`` unsuppressed hits, reporting the suppressed hits that ranked among them.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -24,9 +28,18 @@ from sqlalchemy.orm import Session
 
 from accord.errors import InvalidInputError, NotFoundError
 from accord.lists.store import as_utc, utcnow
+from accord.screening.engine import Screener
 from accord.screening.explain import Hit
-from accord.screening.query import Query
-from accord.screening.service import BatchResult, hit_json
+from accord.screening.query import InvalidQueryError, Query
+from accord.screening.score import ALGORITHM_VERSION
+from accord.screening.service import (
+    BatchResult,
+    BatchRow,
+    ScreenOptions,
+    hit_json,
+    screen_each,
+)
+from accord.screening.service import screen_stream as _screen_stream
 from accord.screening.tables import ScreeningDecision, ScreeningRecord
 from accord.store.db import Store
 from accord.store.models import ListEntity, ListState
@@ -80,7 +93,7 @@ class Decision:
         }
 
 
-def _decision(row: ScreeningDecision) -> Decision:
+def as_decision(row: ScreeningDecision) -> Decision:
     return Decision(
         id=row.id,
         party_key=row.party_key,
@@ -131,10 +144,13 @@ def serving_hashes(session: Session, entity_ids: Iterable[str]) -> dict[str, tup
     return {eid: (list_id, h) for eid, list_id, h in session.execute(stmt)}
 
 
-def _standing_decisions(
+def standing_decisions(
     session: Session, parties: Sequence[tuple[str | None, str, list[Hit]]]
 ) -> dict[tuple[int, str], Decision]:
-    """(party position, entity id) -> the not-a-match decision that still stands for it."""
+    """(party position, entity id) -> the not-a-match decision that still stands for it.
+
+    ``parties`` are (caller key, input hash, hits) in order.
+    """
     keys = {k for key, ihash, _ in parties for k in (key, ihash) if k is not None}
     entity_ids = {h.entity_id for _, _, hits in parties for h in hits}
     if not keys or not entity_ids:
@@ -147,7 +163,7 @@ def _standing_decisions(
     )
     latest: dict[tuple[str, str], Decision] = {}
     for row in rows:
-        latest[(row.party_key, row.entity_id)] = _decision(row)  # the newest wins
+        latest[(row.party_key, row.entity_id)] = as_decision(row)  # the newest wins
     if not latest:
         return {}
     current = serving_hashes(session, {eid for _, eid in latest})
@@ -167,6 +183,57 @@ def _standing_decisions(
     return out
 
 
+def decision_counts(session: Session, parties: Sequence[tuple[str | None, str]]) -> list[int]:
+    """Per party (caller key, input hash): on how many listed entities it has a decision.
+
+    This bounds how many of its hits a decision can suppress, so asking the engine for ``limit``
+    plus this many hits leaves ``limit`` slots for the hits that are not suppressed.
+    """
+    keys = {k for key, ihash in parties for k in (key, ihash) if k}
+    if not keys:
+        return [0] * len(parties)
+    rows = session.execute(
+        select(
+            ScreeningDecision.party_key, ScreeningDecision.input_hash, ScreeningDecision.entity_id
+        )
+        .where(ScreeningDecision.party_key.in_(sorted(keys)))
+        .where(ScreeningDecision.decision == NOT_A_MATCH)
+    ).all()
+    if not rows:
+        return [0] * len(parties)
+    decided: dict[tuple[str, str], set[str]] = {}
+    for party_key, ihash, entity_id in rows:
+        decided.setdefault((party_key, ihash), set()).add(entity_id)
+    empty: set[str] = set()
+    return [
+        len(
+            decided.get((ihash, ihash), empty)
+            | (decided.get((key, ihash), empty) if key else empty)
+        )
+        for key, ihash in parties
+    ]
+
+
+def split_hits(
+    hits: Iterable[Hit], decisions: dict[str, Decision], limit: int | None
+) -> tuple[list[Hit], list[Suppressed]]:
+    """Hits (best first) into up to ``limit`` kept hits and the suppressed hits ranked among them.
+
+    ``decisions`` maps entity id to the standing decision on it. A suppressed hit takes no slot.
+    """
+    kept: list[Hit] = []
+    suppressed: list[Suppressed] = []
+    for hit in hits:
+        if limit is not None and len(kept) >= limit:
+            break
+        decision = decisions.get(hit.entity_id)
+        if decision is None:
+            kept.append(hit)
+        else:
+            suppressed.append(Suppressed(hit, decision))
+    return kept, suppressed
+
+
 def finish(
     store: Store,
     screened: Sequence[tuple[str | None, Query, list[Hit]]],
@@ -176,24 +243,61 @@ def finish(
     by: str,
     source: str,
     record: bool,
+    limits: Sequence[int] | None = None,
 ) -> list[Outcome]:
-    """Apply standing decisions to screened parties and, if asked, record each screening."""
+    """Apply standing decisions to screened parties and, if asked, record each screening.
+
+    With ``limits`` (one per party), each party keeps at most that many unsuppressed hits: screen
+    with ``limit`` plus ``decision_counts`` so suppressed hits do not take their places.
+    """
     hashed = [(key, input_hash(query), hits) for key, query, hits in screened]
     with store.reader() as session:
-        standing = _standing_decisions(session, hashed)
+        standing = standing_decisions(session, hashed)
     outcomes: list[Outcome] = []
     for pos, ((key, query, _), (_, ihash, hits)) in enumerate(zip(screened, hashed, strict=True)):
-        outcome = Outcome(key, query, ihash, [])
-        for hit in hits:
-            decision = standing.get((pos, hit.entity_id))
-            if decision is None:
-                outcome.hits.append(hit)
-            else:
-                outcome.suppressed.append(Suppressed(hit, decision))
-        outcomes.append(outcome)
+        mine = {eid: d for (p, eid), d in standing.items() if p == pos}
+        kept, suppressed = split_hits(hits, mine, limits[pos] if limits is not None else None)
+        outcomes.append(Outcome(key, query, ihash, kept, suppressed))
     if record and outcomes:
         _record(store, outcomes, versions, algorithm, actor(by), source)
     return outcomes
+
+
+def screen_parties(
+    store: Store,
+    screener: Screener,
+    items: Sequence[tuple[str | None, Query, ScreenOptions]],
+    *,
+    by: str,
+    source: str,
+    record: bool,
+    field: str = "queries",
+) -> list[Outcome]:
+    """Screen parties (each with its options) with the analysts' decisions applied.
+
+    Each party gets up to its ``limit`` hits that are not suppressed; suppressed hits come back
+    under ``suppressed``; with ``record`` each screening is stored.
+    """
+    for pos, (_, _, opts) in enumerate(items):
+        if opts.limit < 1:
+            raise InvalidQueryError(f"{field}[{pos}].limit", "must be at least 1")
+    with store.reader() as session:
+        extra = decision_counts(session, [(key, input_hash(q)) for key, q, _ in items])
+    wide = [
+        (query, replace(opts, limit=opts.limit + more))
+        for (_, query, opts), more in zip(items, extra, strict=True)
+    ]
+    found = screen_each(screener, wide, field)
+    return finish(
+        store,
+        [(key, query, hits) for (key, query, _), hits in zip(items, found, strict=True)],
+        versions=screener.versions,
+        algorithm=ALGORITHM_VERSION,
+        by=by,
+        source=source,
+        record=record,
+        limits=[opts.limit for _, _, opts in items],
+    )
 
 
 def _record(
@@ -239,6 +343,7 @@ def finish_stream(
     by: str,
     record: bool,
     chunk: int = RECORD_CHUNK,
+    limit: int | None = None,
 ) -> Iterator[tuple[BatchResult, Outcome | None]]:
     """``finish`` over a batch stream, a chunk at a time; rejected rows get no outcome."""
     pending: list[BatchResult] = []
@@ -248,7 +353,7 @@ def finish_stream(
         done = iter(
             finish(
                 store, good, versions=versions, algorithm=algorithm, by=by, source="batch",
-                record=record,
+                record=record, limits=None if limit is None else [limit] * len(good),
             )
         )  # fmt: skip
         for result in pending:
@@ -263,6 +368,37 @@ def finish_stream(
         yield from flush()
 
 
+def screen_stream(
+    store: Store,
+    screener: Screener,
+    rows: Iterable[BatchRow],
+    opts: ScreenOptions,
+    *,
+    by: str,
+    record: bool,
+    workers: int | None = None,
+) -> Iterator[tuple[BatchResult, Outcome | None]]:
+    """Screen a batch with the analysts' decisions applied, in input order; see ``screen_parties``.
+
+    Each chunk asks the engine for ``limit`` plus the largest decision count of its parties.
+    """
+
+    def widen(chunk: Sequence[BatchRow]) -> int:
+        parties = [(r.key, input_hash(r.query)) for r in chunk if r.query is not None]
+        with store.reader() as session:
+            return max(decision_counts(session, parties), default=0)
+
+    return finish_stream(
+        store,
+        _screen_stream(screener, rows, opts, workers, widen=widen),
+        versions=screener.versions,
+        algorithm=ALGORITHM_VERSION,
+        by=by,
+        record=record,
+        limit=opts.limit,
+    )
+
+
 def decide(
     store: Store,
     party_key: str,
@@ -271,33 +407,47 @@ def decide(
     by: str | None,
     why: str,
     decision: str = NOT_A_MATCH,
+    party_hash: str | None = None,
 ) -> Decision:
-    """Record that ``entity_id`` is not a match for the party ``party_key``."""
+    """Record that ``entity_id`` is not a match for the party ``party_key``.
+
+    The party's input hash is ``party_hash`` when given (a stored set knows its parties), else
+    that of its newest recorded screening, else ``party_key`` itself when it is an input hash.
+    """
     party_key = party_key.strip()
     if not party_key or len(party_key) > 255:
-        raise InvalidInputError("party key: give an input hash or a caller key (≤ 255 chars)")
+        raise InvalidInputError(
+            "party_key: give an input hash or a caller key (at most 255 characters)"
+        )
     if decision != NOT_A_MATCH:
-        raise InvalidInputError(f"decision {decision!r}: only {NOT_A_MATCH!r} is supported")
+        raise InvalidInputError(f"decision: {decision!r} is not supported; use {NOT_A_MATCH!r}")
     if not why.strip():
-        raise InvalidInputError("a decision needs a reason (--why)")
+        raise InvalidInputError("why: a decision needs a reason")
+    decided_by = actor(by)
     with store.session() as session:
-        last = session.scalars(
-            select(ScreeningRecord)
-            .where(
-                or_(ScreeningRecord.party_key == party_key, ScreeningRecord.input_hash == party_key)
-            )
-            .order_by(ScreeningRecord.id.desc())
-            .limit(1)
-        ).first()
-        if last is not None:
-            ihash = last.input_hash
-        elif _HASH.match(party_key):
-            ihash = party_key
+        if party_hash is not None:
+            ihash = party_hash
         else:
-            raise NotFoundError(
-                f"no recorded screening of party {party_key!r}: screen it with recording on, "
-                "or give its input hash"
-            )
+            last = session.scalars(
+                select(ScreeningRecord)
+                .where(
+                    or_(
+                        ScreeningRecord.party_key == party_key,
+                        ScreeningRecord.input_hash == party_key,
+                    )
+                )
+                .order_by(ScreeningRecord.id.desc())
+                .limit(1)
+            ).first()
+            if last is not None:
+                ihash = last.input_hash
+            elif _HASH.match(party_key):
+                ihash = party_key
+            else:
+                raise NotFoundError(
+                    f"no recorded screening of party {party_key!r}: screen it with recording "
+                    "on, or give its input hash"
+                )
         current = serving_hashes(session, [entity_id]).get(entity_id)
         if current is None:
             raise NotFoundError(f"entity {entity_id!r} is not in any serving list version")
@@ -309,12 +459,52 @@ def decide(
             entity_hash=current[1],
             decision=decision,
             reason=why.strip(),
-            decided_by=actor(by),
+            decided_by=decided_by,
             created_at=utcnow(),
         )
         session.add(row)
         session.flush()
-        return _decision(row)
+        return as_decision(row)
+
+
+@dataclass(frozen=True)
+class DecisionStatus:
+    """A recorded decision and whether the listed entity is still as it was decided on."""
+
+    decision: Decision
+    standing: bool
+
+    def as_json(self) -> dict[str, Any]:
+        return {**self.decision.as_json(), "standing": self.standing}
+
+
+def decision_status(session: Session, decisions: Sequence[Decision]) -> list[DecisionStatus]:
+    """Each decision with ``standing``: its entity is unchanged in the serving list version.
+
+    (A decision also lapses for a party screened with a different input: see the input hash.)
+    """
+    current = serving_hashes(session, {d.entity_id for d in decisions})
+    return [
+        DecisionStatus(d, current.get(d.entity_id, ("", ""))[1] == d.entity_hash) for d in decisions
+    ]
+
+
+def list_decisions(
+    session: Session,
+    *,
+    party_key: str | None = None,
+    entity_id: str | None = None,
+    limit: int = 100,
+) -> list[DecisionStatus]:
+    """Recorded decisions, newest first, for one party key (or input hash) or entity if given."""
+    stmt = select(ScreeningDecision).order_by(ScreeningDecision.id.desc()).limit(limit)
+    if party_key is not None:
+        stmt = stmt.where(
+            or_(ScreeningDecision.party_key == party_key, ScreeningDecision.input_hash == party_key)
+        )
+    if entity_id is not None:
+        stmt = stmt.where(ScreeningDecision.entity_id == entity_id)
+    return decision_status(session, [as_decision(row) for row in session.scalars(stmt)])
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,6 +157,43 @@ def dataset_lists(screener: Screener, dataset: str) -> list[str] | None:
     return served
 
 
+def match_lists(
+    screener: Screener,
+    dataset: str,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+) -> list[str] | None:
+    """The lists a yente-style ``/match/{dataset}`` searches, None for all loaded lists.
+
+    ``include`` narrows the dataset to the given datasets, ``exclude`` removes some (yente's
+    ``include_dataset`` and ``exclude_dataset``); each names a list id, a jurisdiction or all.
+    """
+    scope = dataset_lists(screener, dataset)
+    if not include and not exclude:
+        return scope
+
+    def named(field: str, names: Sequence[str]) -> set[str]:
+        out: set[str] = set()
+        for name in names:
+            try:
+                lists = dataset_lists(screener, name)
+            except NotFoundError as exc:
+                raise InvalidQueryError(field, str(exc)) from None
+            out |= set(screener.versions) if lists is None else set(lists)
+        return out
+
+    chosen = set(screener.versions) if scope is None else set(scope)
+    if include:
+        chosen &= named("include_dataset", include)
+    chosen -= named("exclude_dataset", exclude)
+    if not chosen:
+        raise InvalidQueryError(
+            "include_dataset" if include else "exclude_dataset",
+            f"no list of dataset {dataset!r} is left to screen against",
+        )
+    return sorted(chosen)
+
+
 @dataclass(frozen=True)
 class ScreenOptions:
     threshold: float = DEFAULT_THRESHOLD
@@ -216,14 +253,20 @@ def screen_stream(
     opts: ScreenOptions,
     workers: int | None = None,
     chunk: int = BATCH_CHUNK,
+    widen: Callable[[Sequence[BatchRow]], int] | None = None,
 ) -> Iterator[BatchResult]:
-    """Screen rows in chunks (in worker processes), yielding results in input order."""
+    """Screen rows in chunks (in worker processes), yielding results in input order.
+
+    ``widen(chunk)`` says how many hits beyond ``opts.limit`` to ask for in that chunk (room for
+    hits that analysts' decisions will suppress: see ``records.screen_stream``).
+    """
     check_options(screener, opts)
     pending: list[BatchRow] = []
 
     def flush() -> Iterator[BatchResult]:
         good = [r.query for r in pending if r.query is not None]
-        hits = iter(screener.screen_many(good, opts.threshold, opts.limit, opts.lists, workers))
+        limit = opts.limit + (widen(pending) if widen is not None and good else 0)
+        hits = iter(screener.screen_many(good, opts.threshold, limit, opts.lists, workers))
         for row in pending:
             yield BatchResult(row, next(hits) if row.query is not None else [])
         pending.clear()
