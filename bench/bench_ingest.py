@@ -3,6 +3,11 @@
 Each measure ingests a file generated here (in the work directory) end to end — hash, read,
 validate, stage, de-duplicate, write Parquet — in a fresh child process, so each peak memory
 figure is that run's own. Memory must stay flat: the AIS files grow 4x and 16x from the smallest.
+
+The AIS files are realistic since the corrections of issue 5: 5,000 vessels, each with one static
+identity repeated on its every report (2 % renamed once), so ``vessel_static`` gets ~15,000 rows
+per file. Earlier files drew every row's vessel name at random (~999k static rows per 1M
+positions), which no feed does; figures before and after that change are not comparable.
 """
 
 from __future__ import annotations
@@ -27,31 +32,59 @@ NMEA_MESSAGES = 200_000
 PACS_MESSAGES = 50_000
 
 
+VESSELS = 5_000
+#: Share of the vessels renamed once during the file's three days (identity changes are rare).
+RENAMED = 0.02
+
+
+def _imo(base: int) -> str:
+    digits = [int(d) for d in f"{base:06d}"]
+    check = sum(d * w for d, w in zip(digits, range(7, 1, -1), strict=True)) % 10
+    return f"IMO{base:06d}{check}"
+
+
 def _ais_csv(path: Path, rows: int) -> None:
-    """MarineCadastre-style positions: 5,000 vessels reporting every few seconds."""
+    """MarineCadastre-style positions: 5,000 vessels reporting every few seconds.
+
+    Each vessel has one static identity (name, IMO, call sign, type, size) repeated on every
+    report, as MarineCadastre exports do; 2 % of them are renamed once during the three days.
+    So ``vessel_static`` gets a few rows per vessel and day (~15,000 in all), not one per row.
+    """
     rng = np.random.default_rng(1)
     start = np.datetime64("2024-03-01T00:00:00")
-    ts = pa.array(start + np.sort(rng.integers(0, 86_400 * 3, rows)).astype("timedelta64[s]"))
+    seconds = np.sort(rng.integers(0, 86_400 * 3, rows))
+    ts = pa.array(start + seconds.astype("timedelta64[s]"))
+    vessel = rng.integers(0, VESSELS, rows)
+    renamed_at = np.where(
+        rng.random(VESSELS) < RENAMED, rng.integers(0, 86_400 * 3, VESSELS), np.iinfo(np.int64).max
+    )
+    names = pa.array(
+        [f"VESSEL {i}" for i in range(VESSELS)] + [f"NEW NAME {i}" for i in range(VESSELS)]
+    )
+    name_index = vessel + VESSELS * (seconds >= renamed_at[vessel])
+    per_vessel = rng.integers(0, 4, VESSELS)
+
+    def static(values: list[object]) -> pa.Array:
+        return pa.array(values).take(pa.array(vessel))
+
     table = pa.table(
         {
-            "MMSI": pa.array(200_000_000 + rng.integers(0, 5_000, rows)),
+            "MMSI": pa.array(200_000_000 + vessel),
             "BaseDateTime": pc.strftime(ts, format="%Y-%m-%dT%H:%M:%S"),
             "LAT": pa.array(np.round(rng.uniform(-80, 80, rows), 5)),
             "LON": pa.array(np.round(rng.uniform(-179, 179, rows), 5)),
             "SOG": pa.array(np.round(rng.uniform(0, 20, rows), 1)),
             "COG": pa.array(np.round(rng.uniform(0, 359, rows), 1)),
             "Heading": pa.array(rng.integers(0, 360, rows)),
-            "VesselName": pa.array([f"VESSEL {i}" for i in range(5_000)]).take(
-                pa.array(rng.integers(0, 5_000, rows))
-            ),
-            "IMO": pa.repeat(pa.scalar("IMO9307839"), rows),
-            "CallSign": pa.repeat(pa.scalar("5LCB4"), rows),
-            "VesselType": pa.repeat(pa.scalar(70), rows),
+            "VesselName": names.take(pa.array(name_index)),
+            "IMO": static([_imo(100_000 + i) for i in range(VESSELS)]),
+            "CallSign": static([f"C{i:05d}" for i in range(VESSELS)]),
+            "VesselType": static([(70, 80, 60, 30)[k] for k in per_vessel]),
             "Status": pa.repeat(pa.scalar(0), rows),
-            "Length": pa.repeat(pa.scalar(208.0), rows),
-            "Width": pa.repeat(pa.scalar(30.0), rows),
-            "Draft": pa.repeat(pa.scalar(8.0), rows),
-            "Cargo": pa.repeat(pa.scalar(70), rows),
+            "Length": static([(208.0, 250.0, 180.0, 40.0)[k] for k in per_vessel]),
+            "Width": static([(30.0, 44.0, 28.0, 9.0)[k] for k in per_vessel]),
+            "Draft": static([(8.0, 12.5, 7.0, 4.0)[k] for k in per_vessel]),
+            "Cargo": static([(70, 80, 60, 30)[k] for k in per_vessel]),
             "TransceiverClass": pa.repeat(pa.scalar("A"), rows),
         }
     )

@@ -53,3 +53,15 @@ def test_datasets_command() -> None:
     result = CliRunner().invoke(app, ["datasets"])
     assert result.exit_code == 0
     assert "payments" in result.output and "parties" in result.output
+
+
+def test_rescreen_without_lists_says_why(tmp_path: Path) -> None:
+    trade = tmp_path / "trade.csv"
+    trade.write_text(
+        "declaration_id,date,flow,exporter,importer,country_destination,hs_code,value,currency\n"
+        "D1,2024-03-01,export,Acme GmbH,Orion LLC,KZ,850440,1000,EUR\n"
+    )
+    CliRunner().invoke(app, ["trade", str(trade)])
+    result = CliRunner().invoke(app, ["rescreen"])
+    assert result.exit_code == 0, result.output
+    assert "no sanctions list is serving" in result.output

@@ -72,7 +72,7 @@ def test_partition_writer_one_file_per_day(
 ) -> None:
     monkeypatch.setattr(partwrite, "MAX_PENDING", 2)  # the caller waits for the writer thread
     schema = pa.schema([("record_id", pa.string()), ("v", pa.int64())])
-    writer = PartitionWriter(tmp_path, schema, "run", ordered=ordered)
+    writer = PartitionWriter(tmp_path, schema, "run")
     days = [d // 7 for d in range(70)]  # 10 days, in order, spread over several batches
     for start in range(0, 70, 9):
         part = days[start : start + 9]
@@ -88,8 +88,45 @@ def test_partition_writer_one_file_per_day(
 
 def test_partition_writer_discard_removes_background_files(tmp_path: Path) -> None:
     schema = pa.schema([("record_id", pa.string()), ("v", pa.int64())])
-    writer = PartitionWriter(tmp_path, schema, "run", ordered=True)
+    writer = PartitionWriter(tmp_path, schema, "run")
     writer.write(_batch([0, 0, 1, 1, 2], 0))
     writer.write(_batch([3, 4], 5))
     writer.discard()
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_partition_writer_spills_unordered_rows_into_one_file_per_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows of 30 days in random order, budget far below the input: spilled, then gathered."""
+    import random
+
+    monkeypatch.setattr(partwrite, "BUDGET_ROWS", 40)
+    monkeypatch.setattr(partwrite, "ROW_GROUP_ROWS", 25)
+    monkeypatch.setattr(partwrite, "MAX_PENDING_ROWS", 30)
+    monkeypatch.setattr(partwrite, "SPILL_BATCH_ROWS", 10)  # several batches per spill
+    schema = pa.schema([("record_id", pa.string()), ("v", pa.int64())])
+    spill = tmp_path / "spill"
+    writer = PartitionWriter(tmp_path / "store", schema, "run", spill_dir=spill)
+    days = [d % 30 for d in range(600)]  # 20 rows per day: below a row group, spilled
+    days[:60] = [0] * 60  # day 0 has 78 rows: written as row groups as they fill
+    random.Random(5).shuffle(days)
+    for start in range(0, 600, 17):
+        writer.write(_batch(days[start : start + 17], start))
+    assert writer.spills  # the budget was exceeded: rows went to IPC spills
+    writer.close()
+    writer.publish()
+    assert not spill.exists()
+    files = sorted((tmp_path / "store").glob("date=*/*.parquet"))
+    assert len(files) == 30  # one file per day, whatever the order of the input
+    got: dict[str, list[int]] = {}
+    for f in files:
+        got.setdefault(f.parent.name, []).extend(pq.read_table(f)["v"].to_pylist())
+    assert sorted(v for vs in got.values() for v in vs) == list(range(600))
+    first = date(2024, 1, 1).toordinal()
+    for name, values in got.items():
+        day = date.fromisoformat(name.removeprefix("date=")).toordinal() - first
+        assert {days[v] for v in values} == {day}
+    day0 = pq.ParquetFile(tmp_path / "store" / "date=2024-01-01" / files[0].name)
+    assert day0.metadata.num_rows == days.count(0) == 78
+    assert day0.metadata.num_row_groups >= 2

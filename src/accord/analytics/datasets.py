@@ -110,6 +110,15 @@ class Dataset:
     def content_columns(self) -> list[str]:
         return [name for name, _ in self.columns]
 
+    @property
+    def amendable(self) -> bool:
+        """Does a stored record re-sent with other content amend it (a correction)?
+
+        Where the natural key must identify the content (a payment's UETR, a declaration
+        number), yes; where records are observations (positions, registry states), a repeat
+        with other content is just a repeat."""
+        return self.conflicts_are_errors
+
 
 def load_dataset(path: Path) -> Dataset:
     """One declaration, checked: known types, and every referenced column declared."""
@@ -161,3 +170,5 @@ OWNERSHIPS = DATASETS["ownerships"]
 DIRECTORSHIPS = DATASETS["directorships"]
 PARTIES = DATASETS["parties"]
 PARTY_HITS = DATASETS["party_hits"]
+AMENDMENTS = DATASETS["amendments"]
+PARTY_SCREENINGS = DATASETS["party_screenings"]

@@ -31,6 +31,8 @@ class ManifestEntry:
     datasets: dict[str, int] = field(default_factory=dict)
     #: The reading options that change what a file yields (e.g. an assumed time zone).
     options: str = ""
+    #: Records that amended a stored record (entries written before amendments have none).
+    amended: int = 0
 
     @property
     def file_id(self) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 import ibis
 import pyarrow as pa
 
-from accord.analytics.datasets import DATASETS, Dataset, get_dataset
+from accord.analytics.datasets import AMENDMENTS, DATASETS, Dataset, get_dataset
 from accord.analytics.manifest import Manifest, ManifestEntry
 from accord.settings import Settings, get_settings
 
@@ -47,9 +47,26 @@ class AnalyticsStore:
         folder = self.path(dataset)
         return sorted(folder.glob("date=*/*.parquet")) if folder.exists() else []
 
-    def table(self, dataset: str) -> ibis.Table:
-        """The dataset as an Ibis table, with its ``date`` partition column."""
+    def table(self, dataset: str, *, history: bool = False) -> ibis.Table:
+        """The dataset as an Ibis table, with its ``date`` partition column.
+
+        Records that were amended (a correction re-sent with the same key) show their current
+        version only; ``history=True`` shows every stored version, and the ``amendments``
+        dataset says which version superseded which."""
         ds = get_dataset(dataset)
+        table = self._read(ds)
+        if history or not ds.amendable or not self.files(AMENDMENTS):
+            return table
+        amendments = self._read(AMENDMENTS)
+        superseded = amendments.filter(amendments.dataset == ds.name).select(
+            old_id=amendments.amended_record_id, old_file=amendments.superseded_file
+        )
+        return table.anti_join(
+            superseded,
+            [table.record_id == superseded.old_id, table.source_file == superseded.old_file],
+        )
+
+    def _read(self, ds: Dataset) -> ibis.Table:
         if not self.files(ds):
             # An empty dataset still has its declared columns, so expressions can be built on it.
             empty = ds.schema.empty_table().append_column(PARTITION, pa.array([], type=pa.date32()))

@@ -31,18 +31,17 @@ app = typer.Typer(
 def _show(run: RunSummary, as_json: bool) -> None:
     if as_json:
         body = {**asdict(run), "accepted": run.accepted, "duplicate": run.duplicate,
-                "rejected": run.rejected}  # fmt: skip
+                "amended": run.amended, "rejected": run.rejected}  # fmt: skip
         sys.stdout.write(orjson.dumps(body, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
     table = Table(title=f"ingest run {run.run_id}")
-    for col in ("file", "format", "status", "accepted", "duplicate", "rejected", "rejects / error"):
-        table.add_column(
-            col, justify="right" if col in ("accepted", "duplicate", "rejected") else "left"
-        )
+    counts = ("accepted", "duplicate", "amended", "rejected")
+    for col in ("file", "format", "status", *counts, "rejects / error"):
+        table.add_column(col, justify="right" if col in counts else "left")
     for f in run.files:
         table.add_row(
             Path(f.path).name, f.format, f.status, f"{f.accepted:,}", f"{f.duplicate:,}",
-            f"{f.rejected:,}", f.error or f.rejects_path or "",
+            f"{f.amended:,}", f"{f.rejected:,}", f.error or f.rejects_path or "",
         )  # fmt: skip
     console.print(table)
     screening = (
@@ -50,7 +49,8 @@ def _show(run: RunSummary, as_json: bool) -> None:
         or f"screened {run.parties_screened:,}, screening hits {run.screening_hits:,}"
     )
     console.print(
-        f"accepted {run.accepted:,} · duplicate {run.duplicate:,} · rejected {run.rejected:,}"
+        f"accepted {run.accepted:,} · duplicate {run.duplicate:,} · amended {run.amended:,}"
+        f" · rejected {run.rejected:,}"
         f" · new parties {run.new_parties:,} ({screening})"
     )
 
@@ -105,3 +105,19 @@ def datasets() -> None:
     for name, rows in store.counts().items():
         table.add_row(name, f"{rows:,}")
     console.print(table)
+
+
+@app.command("rescreen")
+@handle_errors
+def rescreen(
+    force: bool = typer.Option(False, help="Screen every stored party again."),
+) -> None:
+    """Screen stored parties against the current serving list versions."""
+    from accord.ingest.rescreen import rescreen_parties
+
+    s = rescreen_parties(get_settings(), force=force)
+    console.print(
+        s.note
+        or f"{s.parties:,} parties · {s.stale:,} screened against {s.list_versions}"
+        f" · {s.hits:,} new hits"
+    )

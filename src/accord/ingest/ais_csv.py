@@ -129,31 +129,43 @@ def _positions(cs: ColumnSet, cv: Converter, options: IngestOptions) -> pa.Table
 
 
 def _static(cs: ColumnSet, cv: Converter, ts: pa.Array, mmsi: pa.Array, ok: pa.Array) -> pa.Table:
-    """Static columns, reduced to one row per vessel and distinct values within the batch."""
+    """Static columns, reduced to one row per vessel and distinct values within the batch.
+
+    Position exports repeat a vessel's static data on every report: the rows are first grouped
+    on the raw text (a few per vessel remain), and only those are parsed, then grouped again on
+    the parsed values (``IMO9307839`` and ``9307839`` are one IMO number)."""
     n = cv.n
 
     def text(col: str | None) -> pa.Array:
         return cv.raw(col) if col else pa.nulls(n, pa.string())
 
-    imo_raw = pc.replace_substring_regex(text(cs.imo), r"^IMO\s*", "")
+    raw = pa.table({
+        "mmsi": mmsi, "ts": ts, "imo": text(cs.imo), "name": text(cs.name_col),
+        "callsign": text(cs.callsign), "ship_type": text(cs.ship_type),
+        "destination": text(cs.destination), "draught": text(cs.draught),
+        "msg_type": text(cs.msg_type), LINE: cv.lines,
+    })  # fmt: skip
+    any_static = pc.or_kleene(pc.is_valid(raw["name"]), pc.is_valid(raw["imo"]))
+    any_static = pc.or_(pc.fill_null(any_static, False), pc.is_valid(raw["callsign"]))
+    raw = raw.filter(pc.and_(pc.and_(any_static, ok), pc.is_valid(mmsi)))
+    raw_keys = ["mmsi", "imo", "name", "callsign", "ship_type", "destination", "draught",
+                "msg_type"]  # fmt: skip
+    raw = raw.group_by(raw_keys, use_threads=False).aggregate([("ts", "min"), (LINE, "min")])
+    imo_raw = pc.replace_substring_regex(raw["imo"], r"^IMO\s*", "")
     # Kept as broadcast (even with a bad check digit: identity checks need it); 0 = not available.
     imo = pc.if_else(pc.match_substring_regex(imo_raw, r"^0*[1-9]\d{0,9}$"), imo_raw, None)
-    ship_type = pc.if_else(pc.match_substring_regex(text(cs.ship_type), r"^\d+(\.0)?$"),
-                           text(cs.ship_type), None)  # fmt: skip
-    draught = pc.if_else(pc.match_substring_regex(text(cs.draught), r"^\d+(\.\d+)?$"),
-                         text(cs.draught), None)  # fmt: skip
+    ship_type = pc.if_else(pc.match_substring_regex(raw["ship_type"], r"^\d+(\.0)?$"),
+                           raw["ship_type"], None)  # fmt: skip
+    draught = pc.if_else(pc.match_substring_regex(raw["draught"], r"^\d+(\.\d+)?$"),
+                         raw["draught"], None)  # fmt: skip
     table = pa.table({
-        "mmsi": mmsi, "ts": ts, "imo": pc.cast(imo, I64),
-        "name": text(cs.name_col), "callsign": text(cs.callsign),
+        "mmsi": raw["mmsi"], "ts": raw["ts_min"], "imo": pc.cast(imo, I64),
+        "name": raw["name"], "callsign": raw["callsign"],
         "ship_type": pc.cast(pc.cast(ship_type, F64), I32, safe=False),
-        "destination": text(cs.destination),
+        "destination": raw["destination"],
         "draught": pc.multiply(pc.cast(draught, F64), cs.draught_scale),
-        "msg_type": pc.cast(text(cs.msg_type), I32) if cs.msg_type else pa.nulls(n, I32),
-        LINE: cv.lines,
+        "msg_type": pc.cast(raw["msg_type"], I32), LINE: raw[f"{LINE}_min"],
     })  # fmt: skip
-    any_static = pc.or_kleene(pc.is_valid(table["name"]), pc.is_valid(table["imo"]))
-    any_static = pc.or_(pc.fill_null(any_static, False), pc.is_valid(table["callsign"]))
-    table = table.filter(pc.and_(pc.and_(any_static, ok), pc.is_valid(mmsi)))
     keys = ["mmsi", "imo", "name", "callsign", "ship_type", "destination", "msg_type"]
     table = table.group_by(keys, use_threads=False).aggregate(
         [("ts", "min"), (LINE, "min"), ("draught", "max")]

@@ -102,9 +102,12 @@ class FileSummary:
     format: str
     sha256: str
     status: Status
+    #: New records.
     accepted: int = 0
     duplicate: int = 0
     rejected: int = 0
+    #: Records that amend a stored one (same key, other content): stored as its new version.
+    amended: int = 0
     #: Rows added per dataset, derived datasets included.
     added: dict[str, int] = field(default_factory=dict)
     rejects_path: str | None = None
@@ -133,6 +136,10 @@ class RunSummary:
     @property
     def rejected(self) -> int:
         return sum(f.rejected for f in self.files)
+
+    @property
+    def amended(self) -> int:
+        return sum(f.amended for f in self.files)
 
     @property
     def failed(self) -> list[FileSummary]:

@@ -69,6 +69,7 @@ class Converter:
         self.lines = lines
         self.n = batch.num_rows
         self.reason: Array = pa.nulls(self.n, pa.string())
+        self._raw: dict[str, Array] = {}
 
     # --- reasons -------------------------------------------------------------------------------
 
@@ -101,8 +102,13 @@ class Converter:
         """The column's text, trimmed, with empty values as null (absent columns: all null)."""
         if not self.has(column):
             return pa.nulls(self.n, pa.string())
-        col = pc.utf8_trim_whitespace(self.batch.column(column))
-        return pc.if_else(pc.equal(col, ""), _null_of(pa.string()), col)
+        cached = self._raw.get(column)
+        if cached is None:
+            col = pc.utf8_trim_whitespace(self.batch.column(column))
+            empty = pc.equal(col, "")
+            cached = pc.if_else(empty, _null_of(pa.string()), col) if _any(empty) else col
+            self._raw[column] = cached
+        return cached
 
     # --- conversions ---------------------------------------------------------------------------
 
@@ -130,6 +136,10 @@ class Converter:
         missing: Sequence[str] = (),
     ) -> Array:
         """Integers, floats or decimals; ``missing`` lists sentinels that mean "not available"."""
+        fast = self._clean_number(column, to, required=required, missing=missing)
+        if fast is not None:
+            raw, out = fast
+            return self._in_range(column, raw, out, to, lo, hi)
         raw = self.text(column)
         if missing:
             raw = pc.if_else(pc.is_in(raw, pa.array(missing)), _null_of(pa.string()), raw)
@@ -148,13 +158,46 @@ class Converter:
             values = self._pattern(column, raw, pattern, "is not a number")
             out, bad = safe_cast(values, to)
             self.fail_value(bad, column, raw, "is not a number")
+        return self._in_range(column, raw, out, to, lo, hi)
+
+    def _clean_number(
+        self, column: str, to: pa.DataType, *, required: bool, missing: Sequence[str]
+    ) -> tuple[Array, Array] | None:
+        """The common case in one cast: a column read with empty cells as nulls whose every
+        value is a plain number (a value with spaces, a sentinel word, an empty string from a
+        spreadsheet: None, and ``number`` takes the general path)."""
+        if not self.has(column):
+            return None
+        raw = self.batch.column(column)
+        try:
+            out = pc.cast(raw, to)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+        if missing:
+            sentinel = pc.is_in(raw, pa.array(missing))
+            if _any(sentinel):
+                raw = pc.if_else(sentinel, _null_of(pa.string()), raw)
+                out = pc.if_else(sentinel, _null_of(to), out)
+        if pa.types.is_floating(to):  # Arrow casts "nan" and "inf": not numbers here
+            finite = pc.is_finite(out)
+            if not pc.all(finite).as_py():
+                out = pc.if_else(finite, out, _null_of(to))
+        if required:
+            self.fail(pc.is_null(raw), f"{column}: required value missing")
+        return raw, out
+
+    def _in_range(
+        self, column: str, raw: Array, out: Array, to: pa.DataType, lo: float | None,
+        hi: float | None,
+    ) -> Array:  # fmt: skip
         if lo is not None or hi is not None:
             outside = pc.or_(
                 pc.less(out, lo) if lo is not None else pa.repeat(pa.scalar(False), self.n),
                 pc.greater(out, hi) if hi is not None else pa.repeat(pa.scalar(False), self.n),
             )
-            self.fail_value(outside, column, raw, f"is outside {lo}..{hi}")
-            out = pc.if_else(outside, _null_of(to), out)
+            if _any(outside):
+                self.fail_value(outside, column, raw, f"is outside {lo}..{hi}")
+                out = pc.if_else(outside, _null_of(to), out)
         return out
 
     def date(self, column: str, *, required: bool = False) -> Array:
@@ -232,6 +275,8 @@ class Converter:
             local = pc.cast(raw, pa.timestamp("us"))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return None
+        if zone == "UTC":  # Arrow reads a zone-less timestamp as UTC: no conversion needed
+            return pc.cast(local, UTC_TS)
         shifted = pc.assume_timezone(local, zone, ambiguous="earliest", nonexistent="earliest")
         return pc.cast(shifted, UTC_TS)
 

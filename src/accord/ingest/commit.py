@@ -10,8 +10,12 @@ not by the size of the run.
 
 Per staged row the outcome is one of:
 * accepted — first row with its record id in this run and absent from the dataset;
-* duplicate — its record id is already in the dataset, or an earlier row of the run has it with
-  the same content;
+* amended — first row with its record id in this run, the id stored, but the content differs
+  from the current stored version (only for datasets whose key identifies the content): the row
+  is stored as the new current version, the old one stays, and ``amendments`` says which it
+  superseded;
+* duplicate — its record id is already in the dataset with the same content (or came from this
+  very file before), or an earlier row of the run has it with the same content;
 * rejected — an earlier row of the run has the same id but different content (only for datasets
   whose natural key must identify content, e.g. a declaration id).
 """
@@ -27,7 +31,14 @@ import duckdb
 import orjson
 import pyarrow as pa
 
-from accord.analytics.datasets import PARTIES, PARTY_HITS, Dataset, PartyRole
+from accord.analytics.datasets import (
+    AMENDMENTS,
+    PARTIES,
+    PARTY_HITS,
+    PARTY_SCREENINGS,
+    Dataset,
+    PartyRole,
+)
 from accord.ingest.base import LINE, Reject
 from accord.ingest.keys import DATE, NULL_PARTITION, ROW, new_connection, record_id_sql
 from accord.ingest.parties import (
@@ -43,16 +54,15 @@ from accord.ingest.partwrite import PartitionWriter
 FILE = "_file"
 SCREEN_BATCH = 10_000
 #: Rows per Arrow batch streamed out of DuckDB into the partition writer.
-STREAM_BATCH = 64 * 1024
-#: Above this many partitions a dataset's rows are sorted by day before writing; below it the
-#: writer's buffers still give each partition row groups of thousands of rows.
-SORT_ABOVE_DAYS = 8
+STREAM_BATCH = 128 * 1024
 
 
 @dataclass
 class FileCounts:
     added: dict[str, int] = field(default_factory=dict)
     duplicates: dict[str, int] = field(default_factory=dict)
+    #: Rows that amend a stored record (also counted in ``added``: the new version is stored).
+    amended: dict[str, int] = field(default_factory=dict)
     conflicts: list[Reject] = field(default_factory=list)
 
 
@@ -66,6 +76,10 @@ def _parquet(paths: Sequence[Path]) -> str:
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return int(con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
+
+
+def _all_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob(f"{DATE}=*/*.parquet"))
 
 
 def _partition_files(folder: Path, dates: Sequence[object]) -> list[Path]:
@@ -133,19 +147,27 @@ class Committer:
         )
         self._conflicts(ds)
         dates = [row[0] for row in con.execute(f"SELECT DISTINCT {DATE} FROM s").fetchall()]
-        existing = _partition_files(self.root / ds.name, dates)
+        folder = self.root / ds.name
+        # A correction may move a record to another day (an amended declaration date): where
+        # records can be amended, every partition is searched for the stored id.
+        existing = _all_files(folder) if ds.amendable else _partition_files(folder, dates)
         stored = "false"
+        amending = False
+        con.execute(f"CREATE OR REPLACE TABLE amended ({ROW} BIGINT, {FILE} INTEGER)")
         if existing:
             con.execute(
                 f"CREATE OR REPLACE TABLE e AS SELECT DISTINCT record_id FROM {_parquet(existing)}"
                 " WHERE record_id IN (SELECT record_id FROM s)"
             )
             stored = "record_id IN (SELECT record_id FROM e)"
+            if ds.amendable and _count(con, "e"):
+                amending = self._amendments(ds, existing)
+        not_amended = f" AND {ROW} NOT IN (SELECT {ROW} FROM amended)" if amending else ""
         # Every row not accepted, with whether it is a conflict (rejected) or a duplicate.
         con.execute(
             f"CREATE OR REPLACE TABLE dropped AS SELECT {ROW}, {FILE}, "
             f"{ROW} IN (SELECT {ROW} FROM conflicts) AS _bad FROM ranked WHERE _rn > 1 "
-            f"UNION ALL SELECT {ROW}, {FILE}, false FROM s WHERE {stored} "
+            f"UNION ALL SELECT {ROW}, {FILE}, false FROM s WHERE {stored}{not_amended} "
             f"AND {ROW} NOT IN (SELECT {ROW} FROM ranked WHERE _rn > 1)"
         )
         # The accepted rows (all of them, in the common case, without an anti-join).
@@ -160,11 +182,85 @@ class Committer:
             counts = self.files[file]
             counts.added[ds.name] = counts.added.get(ds.name, 0) + total - dropped
             counts.duplicates[ds.name] = counts.duplicates.get(ds.name, 0) + dup
+        if amending:
+            for file, n in con.execute(
+                f"SELECT {FILE}, count(*) FROM amended GROUP BY {FILE}"
+            ).fetchall():
+                counts = self.files[file]
+                counts.amended[ds.name] = counts.amended.get(ds.name, 0) + n
         party_joins = "".join(self._party_lookup(ds, role) for role in ds.parties)
         columns = [*(f"a.{c}" for c in ds.content_columns),
                    *(f"p_{r.role}.party_id AS {r.id_column}" for r in ds.parties)]  # fmt: skip
         self._write(ds, f"SELECT {{cols}} FROM a JOIN files USING ({FILE}){party_joins}",
-                    columns, prefix="a.", days=len(dates))  # fmt: skip
+                    columns, prefix="a.")  # fmt: skip
+        if amending:
+            self._store_amendments(ds)
+
+    def _amendments(self, ds: Dataset, existing: list[Path]) -> bool:
+        """Find the staged rows that amend a stored record (table ``amended``); any?
+
+        A row amends when it is the run's first with its record id, the id is stored, no stored
+        version of it came from the same file (a re-read file repeats itself, it does not
+        amend), and its content differs from the current stored version — the latest one not
+        superseded by an earlier amendment. Only the few stored rows whose ids recur are read
+        in full."""
+        con = self.con
+        cols = ds.content_columns
+        con.execute(
+            "CREATE OR REPLACE TABLE cur AS SELECT record_id, source_file, source_line, "
+            f"ingested_at, {', '.join(cols)} FROM {_parquet(existing)} "
+            "WHERE record_id IN (SELECT record_id FROM e)"
+        )
+        con.execute("CREATE OR REPLACE TABLE versions AS SELECT DISTINCT record_id, source_file "
+                    "FROM cur")  # fmt: skip
+        superseded = _all_files(self.root / AMENDMENTS.name)
+        if superseded:
+            con.execute(
+                "CREATE OR REPLACE TABLE cur AS SELECT * FROM cur ANTI JOIN (SELECT "
+                "amended_record_id AS record_id, superseded_file AS source_file FROM "
+                f"{_parquet(superseded)} WHERE dataset = '{ds.name}') "
+                "USING (record_id, source_file)"
+            )
+        con.execute(
+            "CREATE OR REPLACE TABLE cur AS SELECT * FROM cur QUALIFY row_number() OVER "
+            "(PARTITION BY record_id ORDER BY ingested_at DESC, source_file DESC) = 1"
+        )
+        differ = " OR ".join(f"n.{c} IS DISTINCT FROM c.{c}" for c in cols)
+        changed = ", ".join(f"CASE WHEN n.{c} IS DISTINCT FROM c.{c} THEN '{c}' END" for c in cols)
+        con.execute(
+            f"CREATE OR REPLACE TABLE amended AS SELECT n.{ROW}, n.{FILE}, n.{LINE}, "
+            f"n.record_id, list_filter([{changed}], lambda x: x IS NOT NULL) AS changed, "
+            "c.source_file AS superseded_file, c.source_line AS superseded_line, "
+            "c.ingested_at AS superseded_ingested_at "
+            f"FROM s n JOIN files f ON n.{FILE} = f.{FILE} JOIN cur c ON n.record_id = c.record_id "
+            f"WHERE n.{ROW} NOT IN (SELECT {ROW} FROM ranked WHERE _rn > 1) "
+            "AND NOT EXISTS (SELECT 1 FROM versions v WHERE v.record_id = n.record_id "
+            f"AND v.source_file = f.file_id) AND ({differ})"
+        )
+        return _count(con, "amended") > 0
+
+    def _store_amendments(self, ds: Dataset) -> None:
+        """One ``amendments`` row per superseded version (dated the day of the run)."""
+        con = self.con
+        con.execute(
+            f"CREATE OR REPLACE TABLE amendment_rows AS SELECT '{ds.name}' AS dataset, "
+            "record_id AS amended_record_id, superseded_file, superseded_line, "
+            f"superseded_ingested_at, changed, {FILE}, {LINE}, "
+            f"DATE '{self.now.date().isoformat()}' AS {DATE} FROM amended"
+        )
+        con.execute(
+            "CREATE OR REPLACE TABLE amendment_rows AS SELECT *, "
+            f"{record_id_sql(AMENDMENTS)} AS record_id FROM amendment_rows"
+        )
+        for file, n in con.execute(
+            f"SELECT {FILE}, count(*) FROM amendment_rows GROUP BY {FILE}"
+        ).fetchall():
+            counts = self.files[file]
+            counts.added[AMENDMENTS.name] = counts.added.get(AMENDMENTS.name, 0) + n
+        self._write(
+            AMENDMENTS, f"SELECT {{cols}} FROM amendment_rows JOIN files USING ({FILE})",
+            AMENDMENTS.content_columns,
+        )  # fmt: skip
 
     def _party_lookup(self, ds: Dataset, role: PartyRole) -> str:
         """One role's parties, each distinct tuple once: normalising and hashing every row would
@@ -223,24 +319,24 @@ class Committer:
                 )
             )
 
-    def _write(
-        self, ds: Dataset, select: str, columns: list[str], prefix: str = "", days: int = 1
-    ) -> None:
+    def _write(self, ds: Dataset, select: str, columns: list[str], prefix: str = "") -> None:
         """Stream the selected rows into the dataset's date partitions (hidden until published).
 
-        Rows spread over many days are sorted by day first: DuckDB sorts within its memory limit
-        (spilling beyond), and each partition is then written once, as one file."""
-        ordered = days > SORT_ABOVE_DAYS
-        order = f" ORDER BY {prefix}{DATE} NULLS LAST" if ordered else ""
+        The rows come in whatever order DuckDB produces them: no sort (sorting wide rows by day
+        cost more than the rest of the commit, and spilled at the memory limit). The partition
+        writer gathers each day's rows itself, spilling to the run's work folder beyond its
+        budget, and writes each partition once, as one file."""
         cols = ", ".join(
             [*columns, f"{prefix}record_id", "file_id AS source_file",
              f"{prefix}{LINE} AS source_line",
              f"TIMESTAMPTZ '{self.now.isoformat()}' AS ingested_at", f"{prefix}{DATE}"]
         )  # fmt: skip
-        writer = PartitionWriter(self.root / ds.name, ds.schema, self.run_id, ordered=ordered)
+        writer = PartitionWriter(
+            self.root / ds.name, ds.schema, self.run_id,
+            spill_dir=self.workdir / "spill" / f"{ds.name}-{len(self.writers)}",
+        )  # fmt: skip
         self.writers.append(writer)
-        query = select.format(cols=cols) + order
-        for batch in self.con.sql(query).to_arrow_reader(STREAM_BATCH):
+        for batch in self.con.sql(select.format(cols=cols)).to_arrow_reader(STREAM_BATCH):
             writer.write(batch)
         writer.close()
 
@@ -290,7 +386,51 @@ class Committer:
         stored = self._store_hits(hits) if hits else 0
         # A screener may report parties it had nothing to screen with (no name, no identifier).
         skipped = int(getattr(self.screener, "skipped", 0)) - skipped_before
+        self.store_screenings(f"SELECT party_id, {FILE}, {LINE} FROM new_parties", hits)
         return n_new, n_new - skipped, stored
+
+    def store_screenings(self, parties: str, hits: Sequence[ScreeningHit]) -> None:
+        """Record that the parties of the ``parties`` query (``party_id``, ``_file``, ``_line``)
+        were screened against the screener's list versions (``party_screenings``), when the
+        screener says which versions those are."""
+        versions = getattr(self.screener, "list_versions", None)
+        if not versions:
+            return
+        per_party: dict[str, int] = {}
+        for h in hits:
+            per_party[h.party_id] = per_party.get(h.party_id, 0) + 1
+        counts = pa.table(
+            {
+                "party_id": pa.array(list(per_party), pa.string()),
+                "n": pa.array(list(per_party.values()), pa.int64()),
+            }
+        )
+        con = self.con
+        con.register("hit_counts", counts)
+        try:
+            con.execute(
+                "CREATE OR REPLACE TABLE screened AS SELECT p.party_id, "
+                "CAST(? AS VARCHAR) AS list_versions, CAST(? AS VARCHAR) AS algorithm, "
+                f"TIMESTAMPTZ '{self.now.isoformat()}' AS screened_at, "
+                f"coalesce(h.n, 0)::BIGINT AS hits, p.{FILE}, p.{LINE}, "
+                f"DATE '{self.now.date().isoformat()}' AS {DATE} "
+                f"FROM ({parties}) p LEFT JOIN hit_counts h USING (party_id)",
+                [versions, str(getattr(self.screener, "algorithm", "") or "")],
+            )
+        finally:
+            con.unregister("hit_counts")
+        con.execute(
+            "CREATE OR REPLACE TABLE screened AS SELECT *, "
+            f"{record_id_sql(PARTY_SCREENINGS)} AS record_id FROM screened"
+        )
+        self._write(
+            PARTY_SCREENINGS, f"SELECT {{cols}} FROM screened LEFT JOIN files USING ({FILE})",
+            PARTY_SCREENINGS.content_columns,
+        )  # fmt: skip
+
+    def store_hits(self, hits: list[ScreeningHit]) -> int:
+        """Store screening hits in ``party_hits`` (one per party and entity); how many."""
+        return self._store_hits(hits) if hits else 0
 
     def _store_hits(self, hits: list[ScreeningHit]) -> int:
         table = pa.table(
@@ -318,7 +458,7 @@ class Committer:
             "QUALIFY row_number() OVER (PARTITION BY party_id, entity_id ORDER BY score DESC) = 1"
         )
         self._write(
-            PARTY_HITS, f"SELECT {{cols}} FROM hits JOIN files USING ({FILE})",
+            PARTY_HITS, f"SELECT {{cols}} FROM hits LEFT JOIN files USING ({FILE})",
             PARTY_HITS.content_columns,
         )  # fmt: skip
         return _count(self.con, "hits")

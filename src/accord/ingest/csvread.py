@@ -89,8 +89,11 @@ def csv_batches(
         convert_options=pcsv.ConvertOptions(
             column_types=dict.fromkeys(raw_header, pa.string()),
             include_columns=raw_wanted,
-            strings_can_be_null=False,
-            quoted_strings_can_be_null=False,
+            # Empty cells are missing values (``Converter.raw`` also treats a blank cell so):
+            # read as nulls, a clean numeric column casts in one pass.
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
         ),
     )
     # pyarrow numbers rows from 1 = the header; valid rows take the numbers the

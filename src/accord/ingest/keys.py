@@ -30,12 +30,34 @@ def key_part(ds: Dataset, part: str) -> str:
         return f"CAST(({part}) AS VARCHAR)"  # an SQL expression over the columns
     t = types[part]
     if pa.types.is_floating(t):
-        return f"printf('%.7f', {part})"
+        return float_text(part)
     if pa.types.is_timestamp(t):
         return f"CAST(epoch_us({part}) AS VARCHAR)"
     if pa.types.is_list(t):
         return f"array_to_string({part}, ';')"
     return f"CAST({part} AS VARCHAR)"
+
+
+def float_text(col: str) -> str:
+    """``printf('%.7f', col)``, the id's text of a float, computed ~2x faster with the same output.
+
+    A DECIMAL(18, 7) cast prints the same digits as ``printf`` wherever rounding to 7 decimals
+    is not a near-tie (the cast rounds ``x * 1e7`` in binary floating point, ``printf`` the exact
+    binary value: they agree unless that product lies within 1e-3 of a half) and the value is
+    neither huge nor a negative that rounds to zero (``printf`` keeps the sign: ``-0.0000000``).
+    Everything else — a handful of rows — goes through ``printf`` itself, so the ids stay the
+    ones stored by earlier versions (``tests/ingest/test_keys.py`` compares both on millions of
+    values).
+    """
+    scaled = f"({col}) * 1e7"
+    exact = (
+        f"abs({col}) < 1e6 AND abs({scaled} - floor({scaled}) - 0.5) > 1e-3 "
+        f"AND NOT (signbit({col}) AND {col} > -1e-6)"
+    )
+    return (
+        f"CASE WHEN {exact} THEN CAST(CAST({col} AS DECIMAL(18, 7)) AS VARCHAR) "
+        f"ELSE printf('%.7f', {col}) END"
+    )
 
 
 def record_id_sql(ds: Dataset) -> str:

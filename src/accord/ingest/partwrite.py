@@ -1,22 +1,26 @@
 """Write a stream of Arrow batches into ``date=`` partition folders with bounded memory.
 
-DuckDB's partitioned ``COPY`` keeps a full buffer for every partition it meets: a year of
-declarations (366 partitions) held most of the run in memory. Here rows are buffered per
-partition only up to a fixed budget for all partitions together; past it every buffer is flushed
-as a row group of that partition's open file. When the input arrives in date order (the commit
-sorts runs that touch many days), a partition is complete as soon as a later day shows up: it is
-written and closed at once, so every partition of the run becomes one file of full row groups.
+DuckDB's partitioned ``COPY`` keeps a full buffer for every partition it meets, and sorting a
+run's rows by day first costs more than everything else of the commit (a year of declarations:
+~4 s per 1M rows, spilling at DuckDB's memory limit). Here rows arrive in any order and are
+buffered per partition up to a fixed budget for all partitions together. A partition whose rows
+reach ``ROW_GROUP_ROWS`` is written out as one row group of its file. Past the budget, the
+buffers of the partitions still below a row group are *spilled*: appended, as they are, to one
+uncompressed Arrow IPC file per spill, with an index of which batches belong to which day (Arrow
+IPC writes are memory copies; a Parquet row group costs milliseconds whatever its size). When a
+partition's rows — spilled and buffered — make a row group, or at the end, they are read back
+(only that partition's batches, by index) and written as one row group. So every partition of a
+run becomes one file of full row groups, whatever the order of the input, and memory holds at
+most the budget plus the row groups in flight.
 
-Each Parquet row group costs a few milliseconds whatever its size (per-column encoders,
-statistics, compressor), so few, large row groups matter more than anything else here. The
-row groups are encoded, compressed and written by one background thread, in the order they were
-flushed, while the caller slices the next batches out of DuckDB (Parquet encoding releases the
-GIL; a year of declarations is 366 small files). At most ``MAX_PENDING_ROWS`` rows wait for that
-thread, on top of the buffers, which keeps the memory bounded.
+The row groups are encoded, compressed and written by background threads, in the order they
+were submitted per partition, while the caller slices the next batches out of DuckDB (Parquet
+encoding releases the GIL). At most ``MAX_PENDING_ROWS`` rows wait for those threads.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections import OrderedDict, deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -31,20 +35,67 @@ import pyarrow.parquet as pq
 
 from accord.ingest.keys import DATE, NULL_PARTITION, RECORD_ID
 
-#: Rows buffered over all partitions before everything is flushed (~100 MB of trade rows).
+#: Rows buffered over all partitions before the small buffers are spilled (~100 MB of trade rows).
 BUDGET_ROWS = 256 * 1024
-#: A partition's buffer is written out as soon as it holds this many rows.
+#: A partition's rows are written out as a row group as soon as there are this many.
 ROW_GROUP_ROWS = 128 * 1024
 #: Open files at most; the least recently written is closed beyond (a later write to its
 #: partition starts a new file).
 MAX_OPEN_FILES = 256
 #: Rows without a date sort last, as DuckDB's ``ORDER BY … NULLS LAST`` puts them.
 _NULL_DAY = np.iinfo(np.int32).max
-#: Writes queued for the writer thread at most, and the rows they may hold together.
+#: Writes queued for the writer threads at most, and the rows they may hold together.
 MAX_PENDING = 16
 MAX_PENDING_ROWS = BUDGET_ROWS // 2
 #: Writer threads; each partition (its file's row groups, then its closing) stays on one.
 WRITER_THREADS = 2
+
+
+#: Rows per batch of a spill file: the buffers are copied into batches this size, one at a time,
+#: so a spill holds at most this many rows twice.
+SPILL_BATCH_ROWS = 32 * 1024
+
+
+class _Spill:
+    """One spill: the buffered rows in day order, as Arrow IPC batches, and each day's slice.
+
+    Each buffer is released once copied into its batch. Read back through a memory map opened per
+    read (a slice is then zero-copy, and the pages are released with the row group that uses
+    them)."""
+
+    def __init__(self, path: Path, schema: pa.Schema, buffers: dict[int, list[pa.RecordBatch]]):
+        self.path = path
+        self.days: dict[int, tuple[int, int, int]] = {}
+        with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, schema) as writer:
+            group: list[pa.RecordBatch] = []
+            rows = batches = 0
+            for day in sorted(buffers):
+                parts = buffers.pop(day)
+                n = sum(len(p) for p in parts)
+                if group and rows + n > SPILL_BATCH_ROWS:
+                    writer.write_batch(pa.concat_batches(group))
+                    group, rows, batches = [], 0, batches + 1
+                self.days[day] = (batches, rows, n)
+                group.extend(parts)
+                rows += n
+            if group:
+                writer.write_batch(pa.concat_batches(group))
+
+    def take(self, day: int) -> list[pa.RecordBatch]:
+        where = self.days.pop(day, None)
+        if where is None:
+            return []
+        index, offset, rows = where
+        with pa.memory_map(str(self.path)) as source:
+            batch = pa.ipc.open_file(source).get_batch(index)
+        return [batch.slice(offset, rows)]
+
+    @property
+    def empty(self) -> bool:
+        return not self.days
+
+    def close(self) -> None:
+        self.path.unlink(missing_ok=True)
 
 
 class PartitionWriter:
@@ -53,21 +104,28 @@ class PartitionWriter:
     The files hold ``schema`` (the date lives in the folder name only, as Hive expects). They are
     written under a hidden temporary name in their final folder (readers glob ``*.parquet``;
     Spark skips dot files) and renamed by ``publish``, so a failed run leaves nothing readable.
+    Spills go to ``spill_dir`` (default: a ``.spill-<run id>`` folder under ``root``), removed at
+    the end.
     """
 
-    def __init__(self, root: Path, schema: pa.Schema, run_id: str, *, ordered: bool) -> None:
+    def __init__(
+        self, root: Path, schema: pa.Schema, run_id: str, *, spill_dir: Path | None = None
+    ) -> None:
         self.root = root
         self.schema = schema
         self.run_id = run_id
-        self.ordered = ordered
+        self.spill_dir = spill_dir or root / f".spill-{run_id}"
         self.buffers: dict[int, list[pa.RecordBatch]] = {}
         self.buffered: dict[int, int] = {}
+        self.spilled: dict[int, int] = {}
         self.total = 0
+        self.spills: list[_Spill] = []
         self.writers: OrderedDict[int, pq.ParquetWriter] = OrderedDict()
         self.files: list[Path] = []
         self._pools: list[ThreadPoolExecutor] = []
         self._pending: deque[tuple[Future[None], int]] = deque()
         self._pending_rows = 0
+        self._spill_dir_made = False
 
     def write(self, batch: pa.RecordBatch) -> None:
         if batch.num_rows == 0:
@@ -75,41 +133,68 @@ class PartitionWriter:
         days = pc.fill_null(batch.column(DATE).cast(pa.int32()), _NULL_DAY).to_numpy()
         data = batch.drop_columns([DATE]).cast(self.schema)
         if bool((np.diff(days) < 0).any()):
-            # One sort per batch (none for sorted input, which the commit sends when it matters);
-            # each partition is then a contiguous, zero-copy slice.
+            # One sort per batch (none for sorted input); each partition is then a contiguous,
+            # zero-copy slice. Columns without a value (unused roles, optional fields) are not
+            # gathered: the gather of text columns is most of the cost.
             order = np.argsort(days, kind="stable")
-            days, data = days[order], data.take(pa.array(order))
+            indices = pa.array(order)
+            days = days[order]
+            data = pa.RecordBatch.from_arrays(
+                [c if c.null_count == len(c) else c.take(indices) for c in data.columns],
+                schema=data.schema,
+            )
         starts = np.flatnonzero(np.diff(days)) + 1
         bounds = [0, *starts.tolist(), len(days)]
         for start, end in pairwise(bounds):
             self._buffer(int(days[start]), data.slice(start, end - start))
-        if self.ordered:
-            for day in [d for d in self.buffers if d < days[-1]]:
-                self._flush(day, close=True)
         if self.total >= BUDGET_ROWS:
-            for day in list(self.buffers):
-                self._flush(day)
+            self._spill()
 
     def _buffer(self, day: int, part: pa.RecordBatch) -> None:
         self.buffers.setdefault(day, []).append(part)
         self.buffered[day] = self.buffered.get(day, 0) + part.num_rows
         self.total += part.num_rows
-        if self.buffered[day] >= ROW_GROUP_ROWS:
-            self._flush(day)
+        if self.buffered[day] + self.spilled.get(day, 0) >= ROW_GROUP_ROWS:
+            self._emit(day)
 
-    def _flush(self, day: int, *, close: bool = False) -> None:
-        parts = self.buffers.pop(day, [])
+    def _spill(self) -> None:
+        """Every buffered row to a new IPC file, indexed by day (the buffers are all below a row
+        group: a full one is written out at once)."""
+        if not self._spill_dir_made:
+            self.spill_dir.mkdir(parents=True, exist_ok=True)
+            self._spill_dir_made = True
+        path = self.spill_dir / f"{len(self.spills)}.arrow"
+        for day, rows in self.buffered.items():
+            self.spilled[day] = self.spilled.get(day, 0) + rows
+        self.spills.append(_Spill(path, self.schema, self.buffers))  # empties the buffers
+        self.buffers.clear()
+        self.buffered.clear()
+        self.total = 0
+
+    def _emit(self, day: int, *, close: bool = False) -> None:
+        """The day's spilled and buffered rows as one row group of its file."""
+        parts: list[pa.RecordBatch] = []
+        if self.spilled.pop(day, 0):
+            for spill in self.spills:
+                parts.extend(spill.take(day))
+            self._release_spills()
         rows = self.buffered.pop(day, 0)
         self.total -= rows
+        parts.extend(self.buffers.pop(day, []))
         if parts:
             writer = self.writers.get(day) or self._open(day)
             self.writers.move_to_end(day)
-            self._submit(day, self._write_parts, writer, parts, rows=rows)
+            self._submit(day, self._write_parts, writer, parts, rows=sum(len(p) for p in parts))
         if close and day in self.writers:
             self._submit(day, self.writers.pop(day).close)
 
+    def _release_spills(self) -> None:
+        while self.spills and self.spills[0].empty:
+            self.spills.pop(0).close()
+
     def _write_parts(self, writer: pq.ParquetWriter, parts: list[pa.RecordBatch]) -> None:
-        writer.write_table(pa.Table.from_batches(parts, self.schema))
+        table = pa.Table.from_batches(parts, self.schema)
+        writer.write_table(table, row_group_size=max(table.num_rows, 1))
 
     def _submit(self, day: int, fn: Callable[..., None], *args: object, rows: int = 0) -> None:
         """Run ``fn`` on the day's writer thread, after everything submitted for that day.
@@ -131,7 +216,7 @@ class PartitionWriter:
         self._pending_rows += rows
 
     def _drain(self) -> None:
-        """Wait for the background writes (raising the first failure), then stop the thread."""
+        """Wait for the background writes (raising the first failure), then stop the threads."""
         try:
             while self._pending:
                 self._pending.popleft()[0].result()
@@ -161,13 +246,25 @@ class PartitionWriter:
         return writer
 
     def close(self) -> None:
-        """Flush and close everything (the files stay hidden until ``publish``)."""
-        for day in list(self.buffers):
-            self._flush(day)
-        while self.writers:
-            day, writer = self.writers.popitem(last=False)
-            self._submit(day, writer.close)
-        self._drain()
+        """Write every partition's remaining rows and close its file (hidden until
+        ``publish``)."""
+        try:
+            for day in sorted(set(self.buffers) | set(self.spilled)):
+                self._emit(day, close=True)
+            while self.writers:
+                day, writer = self.writers.popitem(last=False)
+                self._submit(day, writer.close)
+            self._drain()
+        finally:
+            self._remove_spills()
+
+    def _remove_spills(self) -> None:
+        for spill in self.spills:
+            spill.close()
+        self.spills.clear()
+        if self._spill_dir_made:
+            shutil.rmtree(self.spill_dir, ignore_errors=True)
+            self._spill_dir_made = False
 
     def publish(self) -> None:
         for path in self.files:
@@ -177,7 +274,9 @@ class PartitionWriter:
         with suppress(Exception):  # the files are removed below, whatever went wrong
             self._drain()
         for writer in self.writers.values():
-            writer.close()
+            with suppress(Exception):
+                writer.close()
         self.writers.clear()
+        self._remove_spills()
         for path in self.files:
             path.unlink(missing_ok=True)

@@ -23,7 +23,7 @@ from accord.ingest.parties import NoScreening, Party, PartyScreener, ScreeningHi
 from accord.screening.engine import Screener
 from accord.screening.explain import Hit
 from accord.screening.query import MAX_NAME_LENGTH, InvalidQueryError, Query, Schema
-from accord.screening.score import DEFAULT_THRESHOLD
+from accord.screening.score import ALGORITHM_VERSION, DEFAULT_THRESHOLD
 from accord.screening.service import get_screener, serving_versions
 from accord.settings import Settings, get_settings
 from accord.store.db import Store
@@ -123,7 +123,19 @@ class ListScreener:
         self.workers = workers
         #: Parties handed over that had nothing to screen.
         self.skipped = 0
+        self.algorithm = ALGORITHM_VERSION
         self._engine: Screener | None = None
+        self._versions: str | None = None
+
+    @property
+    def list_versions(self) -> str:
+        """``{list id: version}`` of the serving lists screened against, as JSON (sorted keys:
+        the form ``party_hits.list_versions`` and ``party_screenings`` store)."""
+        if self._versions is None:
+            with self.store.reader() as session:
+                versions = serving_versions(session)
+            self._versions = orjson.dumps(versions, option=orjson.OPT_SORT_KEYS).decode()
+        return self._versions
 
     def engine(self) -> Screener:
         if self._engine is None:
