@@ -74,16 +74,20 @@ def test_a_second_correction_supersedes_the_first(
     assert (f.accepted, f.duplicate, f.amended) == (0, 1, 0)
 
 
-def test_amended_declaration_may_move_to_another_day(
+def test_amended_declaration_may_move_to_another_partition(
     run: Ingest, store: AnalyticsStore, tmp_path: Path
 ) -> None:
+    """Declarations are partitioned by month (the partition named by its first day)."""
     require_shared("hs_codes/hs2022_nomenclature.csv")
     head = "declaration_id,declaration_date,flow,hs_code,value\n"
     run("trade", write(tmp_path / "a.csv", head + "D1,2025-01-02,export,847130,100\n"))
-    f = run("trade", write(tmp_path / "b.csv", head + "D1,2025-01-05,export,847130,100\n"))
+    f = run("trade", write(tmp_path / "b.csv", head + "D1,2025-02-05,export,847130,100\n"))
     assert (f.files[0].accepted, f.files[0].amended) == (0, 1)
     t = store.table("trade_declarations").to_pyarrow().to_pylist()
-    assert [(r["declaration_id"], str(r["date"])) for r in t] == [("D1", "2025-01-05")]
+    assert [(r["declaration_id"], str(r["declaration_date"]), str(r["date"])) for r in t] == [
+        ("D1", "2025-02-05", "2025-02-01")
+    ]
+    assert store.table("trade_declarations", history=True).count().execute() == 2
     changed = store.table("amendments").changed.execute().tolist()
     assert [list(c) for c in changed] == [["declaration_date"]]
 

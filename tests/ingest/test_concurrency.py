@@ -104,7 +104,7 @@ def test_partition_writer_spills_unordered_rows_into_one_file_per_day(
     monkeypatch.setattr(partwrite, "BUDGET_ROWS", 40)
     monkeypatch.setattr(partwrite, "ROW_GROUP_ROWS", 25)
     monkeypatch.setattr(partwrite, "MAX_PENDING_ROWS", 30)
-    monkeypatch.setattr(partwrite, "SPILL_BATCH_ROWS", 10)  # several batches per spill
+    monkeypatch.setattr(partwrite, "MIN_ROW_GROUP_ROWS", 25)  # no early, smaller row groups
     schema = pa.schema([("record_id", pa.string()), ("v", pa.int64())])
     spill = tmp_path / "spill"
     writer = PartitionWriter(tmp_path / "store", schema, "run", spill_dir=spill)
@@ -130,3 +130,29 @@ def test_partition_writer_spills_unordered_rows_into_one_file_per_day(
     day0 = pq.ParquetFile(tmp_path / "store" / "date=2024-01-01" / files[0].name)
     assert day0.metadata.num_rows == days.count(0) == 78
     assert day0.metadata.num_row_groups >= 2
+
+
+def test_partition_writer_writes_coarse_partitions_out_instead_of_spilling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over budget, partitions with enough rows become (smaller) row groups: no spill file."""
+    monkeypatch.setattr(partwrite, "BUDGET_ROWS", 40)
+    monkeypatch.setattr(partwrite, "ROW_GROUP_ROWS", 100)
+    monkeypatch.setattr(partwrite, "MIN_ROW_GROUP_ROWS", 10)
+    schema = pa.schema([("record_id", pa.string()), ("v", pa.int64())])
+    spill = tmp_path / "spill"
+    writer = PartitionWriter(tmp_path / "store", schema, "run", spill_dir=spill)
+    days = [d % 2 for d in range(200)]  # two partitions, interleaved
+    for start in range(0, 200, 16):
+        writer.write(_batch(days[start : start + 16], start))
+        assert writer.total <= 40 + 16
+    assert not writer.spills and not spill.exists()
+    writer.close()
+    writer.publish()
+    files = sorted((tmp_path / "store").glob("date=*/*.parquet"))
+    assert len(files) == 2
+    for f in files:
+        meta = pq.ParquetFile(f).metadata
+        assert meta.num_rows == 100
+        assert meta.num_row_groups > 1
+    assert sorted(v for f in files for v in pq.read_table(f)["v"].to_pylist()) == list(range(200))

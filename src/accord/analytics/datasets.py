@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import pyarrow as pa
 import yaml
@@ -78,6 +79,7 @@ class _Declaration(BaseModel):
     columns: dict[str, str]
     key: list[str] = Field(min_length=1)
     date_from: list[str] = []
+    partition: Literal["day", "month"] = "day"
     parties: list[PartyRole] = []
     conflicts_are_errors: bool = True
 
@@ -94,6 +96,10 @@ class Dataset:
     parties: tuple[PartyRole, ...]
     #: When two records share a key, is differing content an error (rejected) or just a repeat?
     conflicts_are_errors: bool
+    #: ``day``: one ``date=`` partition per day; ``month``: per month (named by its first day),
+    #: for datasets whose records spread thinly over many days (a partition per day of a year of
+    #: declarations is 366 small files, each costing more to write than its rows).
+    partition: str = "day"
 
     @property
     def data_schema(self) -> pa.Schema:
@@ -140,6 +146,7 @@ def load_dataset(path: Path) -> Dataset:
         date_from=tuple(decl.date_from),
         parties=tuple(decl.parties),
         conflicts_are_errors=decl.conflicts_are_errors,
+        partition=decl.partition,
     )
 
 

@@ -52,6 +52,8 @@ from accord.ingest.parties import (
 from accord.ingest.partwrite import PartitionWriter
 
 FILE = "_file"
+#: Staged files (``accord.ingest.pipeline``).
+STAGED_SUFFIX = ".parquet"
 SCREEN_BATCH = 10_000
 #: Rows per Arrow batch streamed out of DuckDB into the partition writer.
 STREAM_BATCH = 128 * 1024

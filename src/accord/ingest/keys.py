@@ -1,7 +1,8 @@
 """Record ids and partition dates, computed while staging, one Arrow batch at a time.
 
 A record id is the md5 of the dataset name and its natural key as stable text; the partition date
-is the first non-null ``date_from`` column (or the ingest day). Both are computed in DuckDB over
+is the first non-null ``date_from`` column (or the ingest day), truncated to its month for the
+datasets partitioned by month. Both are computed in DuckDB over
 each staged batch — md5 and ``printf`` run vectorised in C there, while pyarrow has no md5 — so
 the commit only reads them back, a narrow column, instead of re-hashing every wide row.
 """
@@ -68,7 +69,10 @@ def record_id_sql(ds: Dataset) -> str:
 def date_sql(ds: Dataset, ingest_day: str) -> str:
     if not ds.date_from:
         return f"DATE '{ingest_day}'"
-    return "coalesce(" + ", ".join(f"CAST({c} AS DATE)" for c in ds.date_from) + ")"
+    day = "coalesce(" + ", ".join(f"CAST({c} AS DATE)" for c in ds.date_from) + ")"
+    if ds.partition == "month":
+        return f"CAST(date_trunc('month', {day}) AS DATE)"
+    return day
 
 
 def new_connection(memory_limit: str = "256MB") -> duckdb.DuckDBPyConnection:

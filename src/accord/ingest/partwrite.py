@@ -1,21 +1,28 @@
 """Write a stream of Arrow batches into ``date=`` partition folders with bounded memory.
 
-DuckDB's partitioned ``COPY`` keeps a full buffer for every partition it meets, and sorting a
-run's rows by day first costs more than everything else of the commit (a year of declarations:
-~4 s per 1M rows, spilling at DuckDB's memory limit). Here rows arrive in any order and are
-buffered per partition up to a fixed budget for all partitions together. A partition whose rows
-reach ``ROW_GROUP_ROWS`` is written out as one row group of its file. Past the budget, the
-buffers of the partitions still below a row group are *spilled*: appended, as they are, to one
-uncompressed Arrow IPC file per spill, with an index of which batches belong to which day (Arrow
-IPC writes are memory copies; a Parquet row group costs milliseconds whatever its size). When a
-partition's rows — spilled and buffered — make a row group, or at the end, they are read back
-(only that partition's batches, by index) and written as one row group. So every partition of a
-run becomes one file of full row groups, whatever the order of the input, and memory holds at
-most the budget plus the row groups in flight.
+DuckDB's partitioned ``COPY`` keeps a full buffer for every partition it meets (and its Parquet
+writer costs ~3x pyarrow's per row), and sorting a run's rows by day first costs more than
+everything else of the commit. Here rows arrive in any order and are buffered per partition up to
+a fixed budget for all partitions together. A partition whose rows reach ``ROW_GROUP_ROWS`` is
+written out as one row group of its file. Past the budget, partitions holding at least
+``MIN_ROW_GROUP_ROWS`` are written out as (smaller) row groups too — a few coarse partitions never
+spill — and the buffers of the rest are *spilled*: each day's rows as one record batch of an
+uncompressed Arrow IPC file, with an index of which batch is which day (an IPC write is a memory
+copy; a Parquet row group costs milliseconds whatever its size). When a partition's rows —
+spilled and buffered — make a row group, or at the end, its batches are read back (only those,
+through one reader per spill file kept open: the read costs that day's bytes, where re-opening a
+memory map per read cost ~2 ms) and written as one row group. So every
+partition of a run becomes one file of full row groups, whatever the order of the input, and
+memory holds at most the budget plus the row groups in flight.
 
 The row groups are encoded, compressed and written by background threads, in the order they
 were submitted per partition, while the caller slices the next batches out of DuckDB (Parquet
-encoding releases the GIL). At most ``MAX_PENDING_ROWS`` rows wait for those threads.
+encoding releases the GIL). At most ``MAX_PENDING_ROWS`` rows wait for those threads. Each file
+picks its dictionary-encoded columns from its first row group: text columns whose values repeat
+(countries, codes, names seen many times); near-unique ones (record ids, declaration numbers,
+party ids of a day) are written plain, since building a dictionary only to abandon it costs
+~30 % of the encoding. Those plain text columns carry no min/max statistics either (useless for
+pruning values that are all distinct, and costly to compute).
 """
 
 from __future__ import annotations
@@ -33,12 +40,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from accord.ingest.keys import DATE, NULL_PARTITION, RECORD_ID
+from accord.ingest.keys import DATE, NULL_PARTITION
 
 #: Rows buffered over all partitions before the small buffers are spilled (~100 MB of trade rows).
 BUDGET_ROWS = 256 * 1024
 #: A partition's rows are written out as a row group as soon as there are this many.
 ROW_GROUP_ROWS = 128 * 1024
+#: Past the budget, a partition with at least this many rows buffered is written out as a row
+#: group rather than spilled.
+MIN_ROW_GROUP_ROWS = 16 * 1024
 #: Open files at most; the least recently written is closed beyond (a later write to its
 #: partition starts a new file).
 MAX_OPEN_FILES = 256
@@ -49,53 +59,98 @@ MAX_PENDING = 16
 MAX_PENDING_ROWS = BUDGET_ROWS // 2
 #: Writer threads; each partition (its file's row groups, then its closing) stays on one.
 WRITER_THREADS = 2
-
-
-#: Rows per batch of a spill file: the buffers are copied into batches this size, one at a time,
-#: so a spill holds at most this many rows twice.
-SPILL_BATCH_ROWS = 32 * 1024
+#: Rows of a file's first row group sampled to choose its dictionary-encoded columns; a column
+#: is dictionary-encoded when at most this share of the sampled values are distinct.
+DICTIONARY_SAMPLE = 4096
+DICTIONARY_RATIO = 0.5
 
 
 class _Spill:
-    """One spill: the buffered rows in day order, as Arrow IPC batches, and each day's slice.
+    """One spill: each day's buffered rows as one Arrow IPC record batch, and its number.
 
-    Each buffer is released once copied into its batch. Read back through a memory map opened per
-    read (a slice is then zero-copy, and the pages are released with the row group that uses
+    Each buffer is released once written. Read back through one reader kept open (reads of a
+    regular file, not a memory map: the pages read are released with the row group that uses
     them)."""
 
     def __init__(self, path: Path, schema: pa.Schema, buffers: dict[int, list[pa.RecordBatch]]):
         self.path = path
-        self.days: dict[int, tuple[int, int, int]] = {}
+        self.days: dict[int, int] = {}
+        self._source: pa.NativeFile | None = None
+        self._reader: pa.ipc.RecordBatchFileReader | None = None
         with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, schema) as writer:
-            group: list[pa.RecordBatch] = []
-            rows = batches = 0
-            for day in sorted(buffers):
+            for n, day in enumerate(sorted(buffers)):
                 parts = buffers.pop(day)
-                n = sum(len(p) for p in parts)
-                if group and rows + n > SPILL_BATCH_ROWS:
-                    writer.write_batch(pa.concat_batches(group))
-                    group, rows, batches = [], 0, batches + 1
-                self.days[day] = (batches, rows, n)
-                group.extend(parts)
-                rows += n
-            if group:
-                writer.write_batch(pa.concat_batches(group))
+                writer.write_batch(parts[0] if len(parts) == 1 else pa.concat_batches(parts))
+                self.days[day] = n
 
     def take(self, day: int) -> list[pa.RecordBatch]:
-        where = self.days.pop(day, None)
-        if where is None:
+        number = self.days.pop(day, None)
+        if number is None:
             return []
-        index, offset, rows = where
-        with pa.memory_map(str(self.path)) as source:
-            batch = pa.ipc.open_file(source).get_batch(index)
-        return [batch.slice(offset, rows)]
+        if self._reader is None:
+            self._source = pa.OSFile(str(self.path), "rb")
+            self._reader = pa.ipc.open_file(self._source)
+        return [self._reader.get_batch(number)]
 
     @property
     def empty(self) -> bool:
         return not self.days
 
     def close(self) -> None:
+        self._reader = None
+        if self._source is not None:
+            self._source.close()
+            self._source = None
         self.path.unlink(missing_ok=True)
+
+
+class _File:
+    """One partition file; opened by the writer thread with its first row group (which decides
+    the dictionary-encoded columns)."""
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        self.path = path
+        self.schema = schema
+        self.writer: pq.ParquetWriter | None = None
+
+    def write(self, table: pa.Table) -> None:
+        if self.writer is None:
+            dictionary = _dictionary_columns(table)
+            plain_text = {
+                f.name for f in self.schema if _is_text(f.type) and f.name not in dictionary
+            }
+            # zstd level 1: within 15 % of the default level's size at under half its time.
+            self.writer = pq.ParquetWriter(
+                self.path, self.schema, compression="zstd", compression_level=1,
+                use_dictionary=dictionary,
+                write_statistics=[n for n in self.schema.names if n not in plain_text],
+            )  # fmt: skip
+        self.writer.write_table(table, row_group_size=max(table.num_rows, 1))
+
+    def close(self) -> None:
+        if self.writer is None:  # no rows: still a valid (empty) file
+            self.writer = pq.ParquetWriter(self.path, self.schema)
+        self.writer.close()
+
+
+def _is_text(t: pa.DataType) -> bool:
+    return bool(pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_list(t))
+
+
+def _dictionary_columns(table: pa.Table) -> list[str]:
+    sample = table.slice(0, DICTIONARY_SAMPLE)
+    out = []
+    for field, column in zip(sample.schema, sample.columns, strict=True):
+        if not _is_text(field.type):
+            continue
+        valid = len(column) - column.null_count
+        if pa.types.is_list(field.type) or valid == 0:
+            out.append(field.name)
+            continue
+        distinct = pc.count_distinct(column).as_py()
+        if distinct <= valid * DICTIONARY_RATIO:
+            out.append(field.name)
+    return out
 
 
 class PartitionWriter:
@@ -120,7 +175,7 @@ class PartitionWriter:
         self.spilled: dict[int, int] = {}
         self.total = 0
         self.spills: list[_Spill] = []
-        self.writers: OrderedDict[int, pq.ParquetWriter] = OrderedDict()
+        self.writers: OrderedDict[int, _File] = OrderedDict()
         self.files: list[Path] = []
         self._pools: list[ThreadPoolExecutor] = []
         self._pending: deque[tuple[Future[None], int]] = deque()
@@ -158,8 +213,12 @@ class PartitionWriter:
             self._emit(day)
 
     def _spill(self) -> None:
-        """Every buffered row to a new IPC file, indexed by day (the buffers are all below a row
-        group: a full one is written out at once)."""
+        """Over budget: the partitions with enough rows for a row group are written out, every
+        other buffered row goes to a new IPC file, indexed by day."""
+        for day in [d for d, n in self.buffered.items() if n >= MIN_ROW_GROUP_ROWS]:
+            self._emit(day)
+        if not self.buffers:
+            return
         if not self._spill_dir_made:
             self.spill_dir.mkdir(parents=True, exist_ok=True)
             self._spill_dir_made = True
@@ -182,9 +241,9 @@ class PartitionWriter:
         self.total -= rows
         parts.extend(self.buffers.pop(day, []))
         if parts:
-            writer = self.writers.get(day) or self._open(day)
+            file = self.writers.get(day) or self._open(day)
             self.writers.move_to_end(day)
-            self._submit(day, self._write_parts, writer, parts, rows=sum(len(p) for p in parts))
+            self._submit(day, self._write_parts, file, parts, rows=sum(len(p) for p in parts))
         if close and day in self.writers:
             self._submit(day, self.writers.pop(day).close)
 
@@ -192,9 +251,8 @@ class PartitionWriter:
         while self.spills and self.spills[0].empty:
             self.spills.pop(0).close()
 
-    def _write_parts(self, writer: pq.ParquetWriter, parts: list[pa.RecordBatch]) -> None:
-        table = pa.Table.from_batches(parts, self.schema)
-        writer.write_table(table, row_group_size=max(table.num_rows, 1))
+    def _write_parts(self, file: _File, parts: list[pa.RecordBatch]) -> None:
+        file.write(pa.Table.from_batches(parts, self.schema))
 
     def _submit(self, day: int, fn: Callable[..., None], *args: object, rows: int = 0) -> None:
         """Run ``fn`` on the day's writer thread, after everything submitted for that day.
@@ -227,23 +285,18 @@ class PartitionWriter:
             self._pending.clear()
             self._pending_rows = 0
 
-    def _open(self, day: int) -> pq.ParquetWriter:
+    def _open(self, day: int) -> _File:
         if len(self.writers) >= MAX_OPEN_FILES:
-            evicted, writer = self.writers.popitem(last=False)
-            self._submit(evicted, writer.close)
+            evicted, file = self.writers.popitem(last=False)
+            self._submit(evicted, file.close)
         name = NULL_PARTITION if day == _NULL_DAY else str(np.datetime64(day, "D"))
         folder = self.root / f"{DATE}={name}"
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f".part-{self.run_id}-{len(self.files)}.parquet.tmp"
         self.files.append(path)
-        # zstd level 1: within 15 % of the default level's size at under half its time. Record
-        # ids are all distinct: a dictionary for them is built only to be abandoned.
-        writer = pq.ParquetWriter(
-            path, self.schema, compression="zstd", compression_level=1,
-            use_dictionary=[c for c in self.schema.names if c != RECORD_ID],
-        )  # fmt: skip
-        self.writers[day] = writer
-        return writer
+        file = _File(path, self.schema)
+        self.writers[day] = file
+        return file
 
     def close(self) -> None:
         """Write every partition's remaining rows and close its file (hidden until
@@ -252,8 +305,8 @@ class PartitionWriter:
             for day in sorted(set(self.buffers) | set(self.spilled)):
                 self._emit(day, close=True)
             while self.writers:
-                day, writer = self.writers.popitem(last=False)
-                self._submit(day, writer.close)
+                day, file = self.writers.popitem(last=False)
+                self._submit(day, file.close)
             self._drain()
         finally:
             self._remove_spills()
@@ -273,9 +326,9 @@ class PartitionWriter:
     def discard(self) -> None:
         with suppress(Exception):  # the files are removed below, whatever went wrong
             self._drain()
-        for writer in self.writers.values():
+        for file in self.writers.values():
             with suppress(Exception):
-                writer.close()
+                file.close()
         self.writers.clear()
         self._remove_spills()
         for path in self.files:
