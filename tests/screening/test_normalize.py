@@ -22,7 +22,7 @@ from accord.screening.scripts import romanize, scripts_of
         ("金正恩", "jin zheng en", "han-pinyin"),
         ("Παπαδόπουλος", "Papadopoulos", "icu"),
         ("მიხეილ ჩინჩალაძე", "mikheil chinchaladze", "icu"),
-        ("معمر القذافي", "mʿmr alqdhafy", "consonantal"),
+        ("معمر القذافي", "mamr alqdhafy", "consonantal"),
         ("Baššār Ḥāfiẓ", "Bassar Hafiz", "latin"),
     ],
 )

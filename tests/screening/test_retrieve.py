@@ -1,16 +1,18 @@
 """Token expansion: the vectorised and batched look-ups give exactly what the plain definition
-gives (every listed token of the same skeleton or a close spelling, scored by ``token_sim``)."""
+gives (every listed token of the same skeleton or a close spelling, scored by
+``names.retrieval_sim``)."""
 
 from __future__ import annotations
 
 import itertools
 
 import numpy as np
+import pytest
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from accord.screening import Screener
-from accord.screening.names import MIN_TOKEN_SIM, token_sim
+from accord.screening.names import MIN_TOKEN_SIM, retrieval_sim
 from accord.screening.normalize import NameForm, skeleton
 from accord.screening.retrieve import FUZZY_CUTOFF, FUZZY_LIMIT, Retriever, _bucket
 
@@ -22,7 +24,7 @@ TOKENS = [
 
 
 def _reference(r: Retriever, token: str, consonantal: bool) -> dict[int, float]:
-    """The expansion as first written: one process.extract per bucket, token_sim per token."""
+    """The expansion as first written: one process.extract per bucket, retrieval_sim per token."""
     sims: dict[int, float] = {}
     exact = r.tok_id.get(token)
     if exact is not None:
@@ -52,7 +54,7 @@ def _reference(r: Retriever, token: str, consonantal: bool) -> dict[int, float]:
     for tid in out:
         if tid not in sims:
             cons = consonantal or bool(r.consonantal_tok[tid])
-            sim = token_sim(token, r.index.vocab[tid], cons)
+            sim = retrieval_sim(token, r.index.vocab[tid], cons)
             if sim >= MIN_TOKEN_SIM:
                 sims[tid] = sim
     return sims
@@ -63,20 +65,31 @@ def _as_sims(r: Retriever, token: str, consonantal: bool) -> tuple[list[int], li
     return exp.forms.tolist(), exp.sims.tolist()
 
 
+def _reference_postings(
+    r: Retriever, sims: dict[int, float]
+) -> tuple[list[int], list[float], list[float]]:
+    """Each reached form once, where its last (best) listed token leaves it, in that order."""
+    ranked = sorted(sims.items(), key=lambda kv: kv[1])
+    ptr, post = r.index.arrays["post_ptr"], r.index.arrays["post_forms"]
+    last: dict[int, tuple[int, float, float]] = {}
+    position = 0
+    for t, s in ranked:
+        for f in post[ptr[t] : ptr[t + 1]].tolist():
+            last[f] = (position, float(np.float32(s)), float(r.weights[t]))
+            position += 1
+    kept = sorted(last.items(), key=lambda kv: kv[1][0])
+    return [f for f, _ in kept], [s for _, (_, s, _) in kept], [w for _, (_, _, w) in kept]
+
+
 def test_expansion_matches_reference(real_screener: Screener) -> None:
     r = Retriever(real_screener.index)
     for consonantal in (False, True):
         for token in TOKENS:
-            want = _reference(r, token, consonantal)
-            got = r._expand(token, consonantal, None, None)
-            ranked = sorted(want.items(), key=lambda kv: kv[1])
-            ptr = r.index.arrays["post_ptr"]
-            forms = [
-                f for t, _ in ranked for f in r.index.arrays["post_forms"][ptr[t] : ptr[t + 1]]
-            ]
-            assert got.forms.tolist() == forms, (token, consonantal)
-            sims = [np.float32(s) for t, s in ranked for _ in range(ptr[t + 1] - ptr[t])]
-            assert got.sims.tolist() == [float(s) for s in sims], (token, consonantal)
+            want = _reference_postings(r, _reference(r, token, consonantal))
+            got = r._expand(token, consonantal)
+            assert got.forms.tolist() == want[0], (token, consonantal)
+            assert got.sims.tolist() == want[1], (token, consonantal)
+            assert got.listed_weights.tolist() == want[2], (token, consonantal)
 
 
 def test_prefetch_matches_one_by_one(real_screener: Screener) -> None:
@@ -87,8 +100,30 @@ def test_prefetch_matches_one_by_one(real_screener: Screener) -> None:
         for c in (False, True)
     ]
     batched.prefetch(forms)
+    batched.prefetch(forms[:3])  # all cached: nothing to do
     for form in forms:
         for token in (*form.tokens, "".join(form.tokens)):
             assert _as_sims(batched, token, form.consonantal) == _as_sims(
                 one, token, form.consonantal
             )
+
+
+def test_prefetch_with_a_full_cache_still_batches(
+    real_screener: Screener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch arriving when the cache is full is still expanded in one batched pass (it used
+    to fall back to one look-up per token), and keeps its own keys cached."""
+    monkeypatch.setattr("accord.screening.retrieve.CACHE_SIZE", 8)
+    r, one = Retriever(real_screener.index), Retriever(real_screener.index)
+    old = [NameForm(t, (t,), "latin", False, frozenset()) for t in TOKENS[:8]]
+    r.prefetch(old)
+    calls: list[int] = []
+    original = r._expand_many
+    monkeypatch.setattr(r, "_expand_many", lambda keys: calls.append(len(keys)) or original(keys))
+    new = [NameForm("x", ("ivanova", "smith"), "latin", False, frozenset())]
+    r.prefetch(new)
+    # "smith" was cached already (and is kept); "ivanova" and the joined pair, in one call.
+    assert calls == [2]
+    for token in ("ivanova", "smith", "ivanovasmith"):
+        assert (token, False) in r._cache
+        assert _as_sims(r, token, False) == _as_sims(one, token, False)

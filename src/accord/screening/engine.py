@@ -22,7 +22,12 @@ from accord.screening.index import (
     EntityRecord,
     ScreeningIndex,
 )
-from accord.screening.names import NameMatch, compare_tokens
+from accord.screening.names import (
+    SIDE_LISTED,
+    SIDE_QUERY,
+    NameMatch,
+    compare_tokens,
+)
 from accord.screening.normalize import NameForm, analyze
 from accord.screening.query import InvalidQueryError, Query
 from accord.screening.retrieve import Retriever
@@ -34,6 +39,7 @@ from accord.screening.score import (
     max_boost,
     score,
 )
+from accord.screening.scripts import SYLLABIC_METHODS
 
 MAX_QUERY_FORMS = 12
 FORMS_PER_ENTITY = 3
@@ -125,6 +131,8 @@ class Screener:
             list_mask = only_mask if list_mask is None else list_mask & only_mask
         if forms is None:
             forms = self._query_forms(query)
+            # Its tokens' fuzzy look-ups made together rather than one by one.
+            self.retriever.prefetch(forms)
         boost = max_boost(query)
         floor = (threshold - boost) / NAME_WEIGHT - BOUND_SLACK
         ranked = self._ranked_entities(query, forms, floor, list_mask, MAX_SCORED)
@@ -312,7 +320,7 @@ class _Namer:
             (qf, tuple(retriever.expand(t, qf.consonantal).weight for t in qf.tokens))
             for qf in forms
         ]
-        self.memo: dict[tuple[int, tuple[str, ...], bool], NameMatch] = {}
+        self.memo: dict[tuple[int, tuple[str, ...], bool, int], NameMatch] = {}
 
     def best(self, cand_forms: list[int]) -> NameEvidence | None:
         screener = self.screener
@@ -322,10 +330,17 @@ class _Namer:
             listed, l_weights = screener.listed_form(f_idx)
             for q_idx, (qf, q_weights) in enumerate(self.forms):
                 cons = qf.consonantal or listed.consonantal
-                key = (q_idx, listed.tokens, cons)
+                sides = (SIDE_QUERY if qf.consonantal else 0) | (
+                    SIDE_LISTED if listed.consonantal else 0
+                )
+                # (sides: listed forms with the same words may differ in their script.)
+                key = (q_idx, listed.tokens, cons, sides)
                 match = self.memo.get(key)
                 if match is None:
-                    match = compare_tokens(qf.tokens, q_weights, listed.tokens, l_weights, cons)
+                    match = compare_tokens(
+                        qf.tokens, q_weights, listed.tokens, l_weights, cons,
+                        syllabic=qf.method in SYLLABIC_METHODS, sides=sides,
+                    )  # fmt: skip
                     self.memo[key] = match
                 value = match.score
                 if qf.method != "latin" or listed.method != "latin":

@@ -3,9 +3,10 @@
 Families:
 * ``variant``: the same entity on two lists, found through shared official identifiers (UN
   reference, IMO number, passport number); the query is one list's primary name, the target
-  the other list's record. Passport links count only when birth dates or names agree, because
-  the official files reuse some passport numbers for different people. ``hard`` marks the cases
-  whose normalized names differ.
+  the other list's record. A link counts only when the two records write a similar name (see
+  ``_agree``: the files hold shared passport numbers and misplaced references, and an alias
+  only one list knows is no spelling variant) and, for passports, compatible birth years.
+  ``hard`` marks the cases whose normalized names differ.
 * ``cross_script``: a name the lists carry in its original script (Arabic, Cyrillic, Hangul…)
   as the query; the target is the same entity on another list that has only Latin names.
 * ``hard_negative``: a listed person's name and birth date as the query; the target is a
@@ -28,7 +29,7 @@ from rapidfuzz import fuzz
 from accord.lists.model import ListedEntity
 from accord.screening.engine import Screener
 from accord.screening.query import Query
-from accord.screening.scripts import ascii_fold, scripts_of
+from accord.screening.scripts import ascii_fold, romanize, scripts_of
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _UN_REF = re.compile(r"^([A-Za-z]{3})\.?\s*0*(\d+)")
@@ -113,15 +114,21 @@ def _dobs(item: ListedEntity) -> list[str]:
 
 
 def _agree(a: ListedEntity, b: ListedEntity) -> bool:
-    """Guard for passport links: the same person has a compatible birth year or a similar name."""
-    da, db = {d[:4] for d in _dobs(a)}, {d[:4] for d in _dobs(b)}
-    if da and db:
-        return bool(da & db)
+    """Guard for identifier links. The files carry errors: one EU record holds two people's
+    passports, several people share passport 0000092405, a UN reference sits on another
+    person's EU record. A link counts when the two records write a similar name (a spelling
+    variant, which is what this family measures; an alias only one list knows is not) and,
+    for passport links, their birth years agree where both give one (``_same_born``)."""
     best = max(
         (fuzz.token_set_ratio(name_key(x), name_key(y)) for x in _names(a) for y in _names(b)),
         default=0.0,
     )
     return best >= 60
+
+
+def _same_born(a: ListedEntity, b: ListedEntity) -> bool:
+    da, db = {d[:4] for d in _dobs(a)}, {d[:4] for d in _dobs(b)}
+    return not (da and db) or bool(da & db)
 
 
 def link_pairs(items: list[ListedEntity]) -> set[tuple[int, int]]:
@@ -138,7 +145,7 @@ def link_pairs(items: list[ListedEntity]) -> set[tuple[int, int]]:
             ia, ib = items[a], items[b]
             if ia.provenance.list_id == ib.provenance.list_id:
                 continue
-            if key.startswith("pp:") and not _agree(ia, ib):
+            if not _agree(ia, ib) or (key.startswith("pp:") and not _same_born(ia, ib)):
                 continue
             pairs.add((a, b))
     return pairs
@@ -263,6 +270,7 @@ def non_listed_cases(items: list[ListedEntity], per_locale: int, seed: int = 11)
     from faker import Faker
 
     listed = {name_key(n) for item in items for n in _names(item)}
+    listed |= {key for item in items for n in _names(item) for key in _romanized_keys(n)}
     cases: list[Case] = []
     for locale in FAKER_LOCALES:
         fake = Faker(locale)
@@ -270,13 +278,22 @@ def non_listed_cases(items: list[ListedEntity], per_locale: int, seed: int = 11)
         for i in range(per_locale):
             is_company = i % 5 == 4
             name = fake.company() if is_company else fake.name()
-            if name_key(name) in listed:
-                continue
+            if name_key(name) in listed or _romanized_keys(name) & listed:
+                continue  # a namesake of a listed name is not a non-listed name
             schema = "Company" if is_company else "Person"
             cases.append(
                 Case("non_listed", {"schema": schema, "names": [name]}, None, False, note=locale)
             )
     return cases
+
+
+def _romanized_keys(name: str) -> set[str]:
+    """Keys of the standard romanizations of a name in another script ("김영수" → "kim su
+    yong", "gim su yeong"); Korean readings of Chinese characters are not how a Chinese name
+    is written in Latin, so they do not count."""
+    if _is_latin(name):
+        return set()
+    return {name_key(r.text) for r in romanize(name) if r.method != "han-korean"}
 
 
 @dataclass

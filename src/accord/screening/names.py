@@ -8,32 +8,69 @@ joined, and numbers must be equal. Tokens of romanizations made from scripts tha
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from accord.screening.normalize import skeleton
+from accord.screening.normalize import phonetic, skeleton
 
 MIN_TOKEN_SIM = 0.6
 _VOWEL = re.compile("[aeiouy]")
 # Share of an unmatched listed token's weight that counts against the match: listed names
-# carry middle names and patronymics a query often leaves out, so they cost less than a
-# query token that found nothing.
+# carry more names than a query, so they cost less than a query token that found nothing.
 EXTRA_CANDIDATE_COST = 0.3
 # A query word the listed name lacks costs more (it may name someone else), but not its full
 # weight: lists differ in how many of a person's names they record.
-EXTRA_QUERY_COST = 0.6
+EXTRA_QUERY_COST = 0.4
+# Words missing between two aligned words, with the order kept on both sides, are the middle
+# names and patronymic chains ("Muhsin Fadhil Ayed Ashour al-Fadhli" / "Muhsin al-Fadhli")
+# one side records and the other leaves out: they cost less.
+MIDDLE_QUERY_COST = 0.25
+MIDDLE_CANDIDATE_COST = 0.15
+MIDDLE_ANCHOR_SIM = 0.8
+# The least an unmatched word can cost, per unit of weight: retrieval bounds use these.
+LEAST_QUERY_COST = min(EXTRA_QUERY_COST, MIDDLE_QUERY_COST)
+LEAST_CANDIDATE_COST = min(EXTRA_CANDIDATE_COST, MIDDLE_CANDIDATE_COST)
 INITIAL_SIM = 0.75
 # Two names that differ only by their numbers are different things ("SEA STAR 1" / "2").
 NUMBER_CONFLICT = 0.45
 NUMBER_ONE_SIDED = 0.8
 
 
+# Which side of a comparison was romanized from a script that omits vowels.
+SIDE_QUERY, SIDE_LISTED = 1, 2
+
+
 @lru_cache(maxsize=1_000_000)
-def token_sim(a: str, b: str, consonantal: bool = False) -> float:
-    """Similarity of two tokens in [0, 1]."""
+def token_sim(a: str, b: str, consonantal: bool = False, sides: int = 0) -> float:
+    """Similarity of two tokens in [0, 1] (``a`` from the query, ``b`` listed).
+
+    ``sides`` says which of them are romanizations of Arabic or Hebrew script (``SIDE_QUERY``,
+    ``SIDE_LISTED``, both or-ed); 0 means unknown, told by the letters. Refines
+    ``retrieval_sim``: written long vowels, and Latin spellings of one name.
+    """
+    coarse = retrieval_sim(a, b, consonantal)
+    if a == b or not (a.isalpha() and b.isalpha()) or len(a) == 1 or len(b) == 1:
+        return coarse
+    if consonantal:
+        sim = _long_vowel_sim(a, b, sides)
+        if sim < 0:  # which side is in the script is not known: by skeleton
+            return coarse
+        sa, sb = skeleton(a), skeleton(b)
+        # Short evidence ("l" for Ali, Eli, Ola…) says little; one differing letter is a
+        # large share of a short word.
+        return _factor(sa, sb) * sim * sim if sa and sb else 0.0
+    return max(coarse, _spelling_sim(a, b))
+
+
+@lru_cache(maxsize=1_000_000)
+def retrieval_sim(a: str, b: str, consonantal: bool = False) -> float:
+    """The similarity candidate retrieval ranks by (``retrieve.py`` computes it vectorised):
+    edit similarity, raised for transliteration variants with one consonant skeleton;
+    for romanizations of scripts without short vowels, the skeletons' edit similarity."""
     if a == b:
         return 1.0
     if not (a.isalpha() and b.isalpha()):
@@ -44,12 +81,8 @@ def token_sim(a: str, b: str, consonantal: bool = False) -> float:
         sa, sb = skeleton(a), skeleton(b)
         if not sa or not sb:
             return 0.0
-        # A skeleton drops information, so even an equal one is not a certain match, and a
-        # short one ("l" for Ali, Eli, Ola…) says little.
-        factor = 0.92 if min(len(sa), len(sb)) >= 3 else 0.75
-        skel_sim = float(Levenshtein.normalized_similarity(sa, sb))
-        # Skeletons are short, so one differing consonant is a large share of the evidence.
-        return factor * skel_sim * skel_sim
+        sim = float(Levenshtein.normalized_similarity(sa, sb))
+        return _factor(sa, sb) * sim * sim
     sim = float(Levenshtein.normalized_similarity(a, b))
     if sim >= 0.6 and _VOWEL.search(a) and _VOWEL.search(b) and skeleton(a) == skeleton(b):
         # Same consonants in the same order and already close: a transliteration variant
@@ -57,6 +90,37 @@ def token_sim(a: str, b: str, consonantal: bool = False) -> float:
         # with one skeleton are different names (Teresa / Torres), so neither gets this.
         sim = max(sim, 0.6 + 0.35 * sim)
     return sim
+
+
+def _factor(sa: str, sb: str) -> float:
+    """A skeleton drops information, so even an equal one is not a certain match."""
+    return 0.92 if min(len(sa), len(sb)) >= 3 else 0.75
+
+
+# Latin spellings of one Arabic or Persian name differ in how they write its vowels and
+# diphthongs ("Hussein" / "Husayn", "Zeitoun" / "Zaytun", "Rezaqoli" / "Rezagholi"): compared
+# once those are written one way. Only close results count, at a discount.
+_DIPHTHONGS = (("ay", "ei"), ("ai", "ei"), ("ey", "ei"), ("ou", "u"), ("oo", "u"), ("ee", "i"))
+_FINAL_AH = re.compile("ah$")
+SPELLING_FACTOR = 0.95
+SPELLING_MIN = 0.8
+SPELLING_MIN_LEN = 5  # short words ("Cech" / "CEC") differ in too few letters to tell
+
+
+@lru_cache(maxsize=500_000)
+def spelling_key(token: str) -> str:
+    """``token`` with one spelling per sound, vowel and diphthong (see ``_DIPHTHONGS``)."""
+    key = _collapse(phonetic(token))
+    for old, new in _DIPHTHONGS:
+        key = key.replace(old, new)
+    return _FINAL_AH.sub("a", key)
+
+
+def _spelling_sim(a: str, b: str) -> float:
+    if min(len(a), len(b)) < SPELLING_MIN_LEN:
+        return 0.0
+    sim = float(Levenshtein.normalized_similarity(spelling_key(a), spelling_key(b)))
+    return SPELLING_FACTOR * sim if sim >= SPELLING_MIN else 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,12 +146,22 @@ def compare_tokens(
     listed: tuple[str, ...],
     l_weights: tuple[float, ...],
     consonantal: bool = False,
+    syllabic: bool = False,
+    sides: int = 0,
 ) -> NameMatch:
-    """Weighted one-to-one alignment of two token lists."""
+    """Weighted one-to-one alignment of two token lists.
+
+    ``syllabic``: the query was romanized syllable by syllable (Chinese, Korean), where every
+    syllable is part of the name: a word missing on either side costs its full weight, and a
+    syllable spelt differently ("sang" / "song") is most likely another syllable, so its similarity
+    counts squared. ``sides``: see ``token_sim``.
+    """
     scored: list[tuple[float, int, int]] = []
     for i, qt in enumerate(query):
         for j, lt in enumerate(listed):
-            sim = token_sim(qt, lt, consonantal)
+            sim = token_sim(qt, lt, consonantal, sides)
+            if syllabic and sim < 1.0:
+                sim *= sim
             if sim >= MIN_TOKEN_SIM:
                 scored.append((sim, i, j))
     scored.sort(reverse=True)
@@ -102,6 +176,9 @@ def compare_tokens(
     pairs: list[Pair] = []
     # With a single word to compare, a near miss ("Gomes" / "Games") is little evidence.
     single = len(query) == 1 or len(listed) == 1
+    middle_q, middle_l = _middles(q_used)
+    edge_q: list[float] = []
+    edge_l: list[float] = []
     for i, qt in enumerate(query):
         if i in q_used:
             j, sim = q_used[i]
@@ -110,12 +187,23 @@ def compare_tokens(
             den += weight
             pairs.append(Pair(qt, listed[j], sim))
         else:
-            den += EXTRA_QUERY_COST * q_weights[i]
+            if syllabic:
+                den += q_weights[i]
+            elif i in middle_q:
+                den += MIDDLE_QUERY_COST * q_weights[i]
+            else:
+                edge_q.append(q_weights[i])
             pairs.append(Pair(qt, "", 0.0))
     for j, lt in enumerate(listed):
         if j not in l_used:
-            den += EXTRA_CANDIDATE_COST * l_weights[j]
+            if syllabic:
+                den += l_weights[j]
+            elif j in middle_l:
+                den += MIDDLE_CANDIDATE_COST * l_weights[j]
+            else:
+                edge_l.append(l_weights[j])
             pairs.append(Pair("", lt, 0.0))
+    den += EXTRA_QUERY_COST * sum(edge_q) + EXTRA_CANDIDATE_COST * sum(edge_l)
     score = num / den if den else 0.0
     joined = False
     if score < 0.9 and len(query) + len(listed) > 2:
@@ -123,9 +211,11 @@ def compare_tokens(
         # written and in the aligned order.
         q_join = "".join(query)
         best = max(
-            _joined_sim(q_join, "".join(listed), consonantal),
-            _joined_sim(q_join, "".join(p.listed for p in pairs if p.listed), consonantal),
+            _joined_sim(q_join, "".join(listed), consonantal, sides),
+            _joined_sim(q_join, "".join(p.listed for p in pairs if p.listed), consonantal, sides),
         )
+        if syllabic and best < 1.0:
+            best *= best
         if best >= 0.85 and 0.97 * best > score:
             score, joined = 0.97 * best, True
     numbers = ""
@@ -137,7 +227,128 @@ def compare_tokens(
     return NameMatch(score, tuple(pairs), joined, numbers)
 
 
-def _joined_sim(a: str, b: str, consonantal: bool) -> float:
+def _middles(q_used: dict[int, tuple[int, float]]) -> tuple[set[int], set[int]]:
+    """Unmatched positions between the first and last aligned words, on each side, when the
+    aligned words keep their order on both sides and the two end pairs agree closely
+    (otherwise none)."""
+    if len(q_used) < 2:
+        return set(), set()
+    order = sorted(q_used.items())
+    js = [j for _, (j, _) in order]
+    if any(b < a for a, b in itertools.pairwise(js)):
+        return set(), set()
+    if min(order[0][1][1], order[-1][1][1]) < MIDDLE_ANCHOR_SIM:
+        return set(), set()  # "Vladimir (Petrovich) Putilin" is not "Vladimir Putin"
+    qs = set(q_used)
+    ls = set(js)
+    middle_q = {i for i in range(order[0][0] + 1, order[-1][0]) if i not in qs}
+    middle_l = {j for j in range(js[0] + 1, js[-1]) if j not in ls}
+    return middle_q, middle_l
+
+
+def _joined_sim(a: str, b: str, consonantal: bool, sides: int) -> float:
     if consonantal:
-        return 0.92 * float(Levenshtein.normalized_similarity(skeleton(a), skeleton(b)))
-    return float(Levenshtein.normalized_similarity(a, b))
+        sim = _long_vowel_sim(a, b, sides)
+        if sim < 0:
+            sim = float(Levenshtein.normalized_similarity(skeleton(a), skeleton(b)))
+        return 0.92 * sim
+    return max(float(Levenshtein.normalized_similarity(a, b)), _spelling_sim(a, b))
+
+
+# --- romanized Arabic and Hebrew against Latin spellings ---------------------------------------
+# Arabic and Hebrew leave short vowels unwritten but write long ones with alif, waw and ya
+# ("a", "w", "y" in the romanization): a Latin spelling may add vowels freely but must carry a
+# fitting vowel where the script writes one. "myr" (Meir) is not "Omar", though both have the
+# skeleton "mr". No library compares an abjad romanization with Latin spellings this way, so it
+# is a small weighted edit distance written here.
+_LATIN_VOWELS = frozenset("aeiou")
+_MARKER_FITS = {  # script letter -> {Latin letter: cost}
+    "a": {"a": 0.0, "e": 0.2, "o": 0.5, "u": 0.5, "i": 0.5},
+    "w": {"u": 0.0, "o": 0.0, "w": 0.0, "f": 0.2, "a": 0.6, "e": 0.6, "i": 0.6},
+    "y": {"i": 0.0, "e": 0.0, "y": 0.0, "a": 0.6, "j": 0.5, "o": 0.6, "u": 0.6},
+}
+_MARKER_WEIGHT = 0.75
+_MARKER_MISS = 0.6  # a written long vowel with nothing in the Latin spelling
+_FINAL_Y_AS_A = 0.2  # final alif maqsura ("mstfy" / Mustafa)
+_INSERT_VOWEL = 0.04  # a short vowel the script does not write
+_INSERT_SEMIVOWEL = 0.3
+_DROP_H = 0.5  # "h" written on one side only (ة, ه, Latin "ah")
+
+
+def _long_vowel_sim(a: str, b: str, sides: int) -> float:
+    """Similarity of ``a`` and ``b`` where one or both are romanized from a script without
+    short vowels; -1.0 when neither looks so."""
+    if not sides:
+        sides = (SIDE_QUERY if _written_without_vowels(a) else 0) | (
+            SIDE_LISTED if _written_without_vowels(b) else 0
+        )
+    if sides == SIDE_QUERY:
+        return vowel_aware_sim(a, b)
+    if sides == SIDE_LISTED:
+        return vowel_aware_sim(b, a)
+    if sides == SIDE_QUERY | SIDE_LISTED:  # both written in the script: letters must agree
+        return float(Levenshtein.normalized_similarity(phonetic(a), phonetic(b)))
+    return -1.0
+
+
+def _written_without_vowels(token: str) -> bool:
+    """A romanization of Arabic or Hebrew writes no "e", "i", "o" or "u"."""
+    return not any(ch in "eiou" for ch in token)
+
+
+def _collapse(text: str) -> str:
+    return "".join(ch for i, ch in enumerate(text) if i == 0 or text[i - 1] != ch)
+
+
+@lru_cache(maxsize=200_000)
+def vowel_aware_sim(script: str, latin: str) -> float:
+    """Similarity in [0, 1] of a romanized Arabic or Hebrew token and a Latin spelling."""
+    # The script writes a doubled consonant once (with a shadda), so two equal letters in a row
+    # are two consonants ("mmlwk", Mamluk; "allh", Allah): neither side collapses them, and a
+    # Latin letter doubled ("Mohammed" / "mhmd") costs nothing.
+    c, lat = phonetic(script), phonetic(latin)
+    n, m = len(c), len(lat)
+    weight = sum(_MARKER_WEIGHT if ch in _MARKER_FITS else 1.0 for ch in c)
+    if not weight:
+        return 0.0
+
+    def drop(ch: str) -> float:  # a script letter with nothing in the Latin
+        if ch in _MARKER_FITS:
+            return _MARKER_MISS
+        return _DROP_H if ch == "h" else 1.0
+
+    def insert(j: int) -> float:  # a Latin letter with nothing in the script
+        ch = lat[j]
+        if j and lat[j - 1] == ch:
+            return 0.0
+        if ch in _LATIN_VOWELS:
+            return _INSERT_VOWEL
+        if ch in "yw":
+            return _INSERT_SEMIVOWEL
+        return _DROP_H if ch == "h" else 1.0
+
+    def sub(i: int, ch: str, other: str) -> float:
+        if ch == other:
+            return 0.0
+        fits = _MARKER_FITS.get(ch)
+        if fits is not None:
+            if i == 0 and ch == "a" and other in _LATIN_VOWELS:
+                return 0.0  # an initial alif carries whatever vowel the word starts with
+            if i == n - 1 and ch == "y" and other == "a":
+                return _FINAL_Y_AS_A
+            return fits.get(other, 1.0)
+        return 0.5 if {ch, other} == {"j", "k"} else 1.0  # Jamal / Gamal
+
+    prev = [0.0] * (m + 1)
+    for j in range(1, m + 1):
+        prev[j] = prev[j - 1] + insert(j - 1)
+    for i in range(1, n + 1):
+        cur = [prev[0] + drop(c[i - 1])] + [0.0] * m
+        for j in range(1, m + 1):
+            cur[j] = min(
+                prev[j - 1] + sub(i - 1, c[i - 1], lat[j - 1]),
+                prev[j] + drop(c[i - 1]),
+                cur[j - 1] + insert(j - 1),
+            )
+        prev = cur
+    return max(0.0, 1.0 - prev[m] / weight)

@@ -34,6 +34,7 @@ PARTICLES = frozenset(
         "le", "du", "dos", "das", "do", "y", "bte", "bn",
     }
 )  # fmt: skip
+_ABD_FORMS = frozenset({"abdul", "abdel", "abdal", "abdoul", "abdol", "abdu", "abdou", "abdur"})
 # Religious and honorific titles rigour's person-prefix table does not cover (it has Mr, Dr,
 # General, President…); written here because they are frequent on the lists ("Mullah Omar").
 TITLES = frozenset(
@@ -118,6 +119,10 @@ def _tokens(latin: str, kind: Kind, consonantal: bool) -> tuple[tuple[str, ...],
     tokens = [t for t in _SPLIT.split(text) if t]
     if kind in ("org", "any", "vessel"):
         tokens = [ORG_WORDS.get(t, t) for t in tokens]
+    if kind in ("person", "any"):
+        # "Abdul Rahman", "Abdel Rahman", "Abd al-Rahman": the article glued to "Abd" is the
+        # article the other spellings write apart (and the particle rule then drops).
+        tokens = ["abd" if t in _ABD_FORMS else t for t in tokens]
     if consonantal:
         # The Arabic article is written joined to the word: "alqdhafy" is "al" + "qdhafy".
         tokens = [t[2:] if t.startswith("al") and len(t) > 4 else t for t in tokens]
@@ -155,19 +160,50 @@ def analyze(name: str, kind: Kind = "any") -> tuple[NameForm, ...]:
     text = clean_text(name)
     if not text:
         return ()
-    stripped = _strip_titles(text.lower(), kind) or text.lower()
     forms: list[NameForm] = []
     seen: set[tuple[str, ...]] = set()
-    for rom in romanize(stripped):
-        forms.extend(_form(text, rom, kind, seen))
+    for part in (text, *_parts(text, kind)):
+        stripped = _strip_titles(part.lower(), kind) or part.lower()
+        for rom in romanize(stripped):
+            forms.extend(_form(text, rom, kind, seen, whole=part is text))
     return tuple(forms)
 
 
+_BRACKETED = re.compile(r"\(([^()]*)\)")
+
+
+def _parts(text: str, kind: Kind) -> list[str]:
+    """Names within a name: lists write several in one field ("CAGL ; GLBC"), an acronym or
+    remark in brackets ("BUTEMBO AIRLINES (BAL)", "… ben Soltane (formerly listed as)").
+    Each part is compared on its own; bracketed text counts only for organizations, and only
+    when it is an acronym or several words (not "(GROUP)" or a legal form)."""
+    pieces = [p.strip() for p in text.split(";")] if ";" in text else [text]
+    out: list[str] = []
+    for piece in pieces:
+        outside = _SPACES.sub(" ", _BRACKETED.sub(" ", piece)).strip()
+        if outside and outside != text:
+            out.append(outside)
+        if kind != "person":
+            out.extend(m.strip() for m in _BRACKETED.findall(piece) if _bracketed_name(m))
+    return out
+
+
+_ACRONYM = re.compile(r"[A-Z0-9][A-Z0-9&.\-]{1,9}")
+_GENERIC = frozenset({"group", "holding", "holdings", "international", "bank", "trading"})
+
+
+def _bracketed_name(text: str) -> bool:
+    text = text.strip()
+    if len(text.split()) > 1:
+        return True
+    return bool(_ACRONYM.fullmatch(text)) and text.lower() not in _GENERIC
+
+
 def _form(
-    original: str, rom: Romanization, kind: Kind, seen: set[tuple[str, ...]]
+    original: str, rom: Romanization, kind: Kind, seen: set[tuple[str, ...]], whole: bool = True
 ) -> list[NameForm]:
     tokens, legal = _tokens(rom.text, kind, rom.consonantal)
-    if not tokens and legal:
+    if not tokens and legal and whole:
         # A name that is only a legal form ("Company Limited") still has to be comparable.
         tokens = tuple(sorted(legal))
         legal = frozenset()
@@ -180,11 +216,25 @@ def _form(
 # --- phonetic skeleton -------------------------------------------------------------------------
 _DIGRAPHS = (
     ("sch", "s"), ("tch", "c"), ("dzh", "j"), ("kh", "k"), ("gh", "g"), ("dh", "d"),
-    ("th", "t"), ("sh", "s"), ("zh", "j"), ("ph", "f"), ("ck", "k"), ("dj", "j"), ("ts", "s"),
-    ("ch", "c"),
+    ("th", "t"), ("sh", "s"), ("zh", "j"), ("ph", "f"), ("ck", "k"), ("dj", "j"), ("ch", "c"),
 )  # fmt: skip
+# No "ts" → "s": in romanized Arabic "ts" is two letters (ت + ص in "mtsdq", Motassadeq), and
+# Latin spellings of Cyrillic ц ("Tsarev" / "Tzarev") keep the same skeleton without it.
 # Consonant classes that transliterations of the same sound swap (Qadhafi / Gaddafi / Kadafi).
-_CLASSES = str.maketrans("qcgdzvpx", "kkktsfbk", "aeiouyw")
+_CLASSES = str.maketrans("qcgdzvpx", "kkktsfbk")
+_SOFT_C = re.compile("c(?=[eiy])")
+_SKELETON_DROP = str.maketrans("", "", "aeiouyw")
+
+
+@lru_cache(maxsize=500_000)
+def phonetic(token: str) -> str:
+    """A token with the spellings of one sound merged and its vowels kept: a soft "c" is "s"
+    (Lounici / Lounissi), digraphs are one letter, and letters that transliteration systems
+    swap for one sound share a class ("q", "c", "g" → "k")."""
+    token = _SOFT_C.sub("s", token)
+    for old, new in _DIGRAPHS:
+        token = token.replace(old, new)
+    return token.translate(_CLASSES)
 
 
 @lru_cache(maxsize=500_000)
@@ -197,9 +247,7 @@ def skeleton(token: str) -> str:
     """
     if any(ch.isdigit() for ch in token):
         return token
-    for old, new in _DIGRAPHS:
-        token = token.replace(old, new)
-    token = token.translate(_CLASSES)
+    token = phonetic(token).translate(_SKELETON_DROP)
     out: list[str] = []
     for ch in token:
         if not out or out[-1] != ch:

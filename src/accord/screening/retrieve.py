@@ -23,11 +23,11 @@ from rapidfuzz.distance import Levenshtein
 
 from accord.screening.index import ScreeningIndex
 from accord.screening.names import (
-    EXTRA_CANDIDATE_COST,
-    EXTRA_QUERY_COST,
     INITIAL_SIM,
+    LEAST_CANDIDATE_COST,
+    LEAST_QUERY_COST,
     MIN_TOKEN_SIM,
-    token_sim,
+    retrieval_sim,
 )
 from accord.screening.normalize import NameForm, skeleton
 
@@ -38,6 +38,7 @@ CACHE_SIZE = 20_000
 INITIAL_WEIGHT = 0.3
 _VOWELS = frozenset("aeiouy")
 _EMPTY = np.empty(0, np.float32)
+_EMPTY_INT = np.empty(0, np.int32)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +102,8 @@ class Retriever:
         tok_w = self.weights[index.arrays["form_toks"]].astype(np.float64)
         sums = np.concatenate([[0.0], np.cumsum(tok_w)])
         self.form_weight = (sums[ptr[1:]] - sums[ptr[:-1]]).astype(np.float32)
-        self.buf = np.zeros(index.form_count, dtype=np.float32)
+        self.post_ptr = index.arrays["post_ptr"]
+        self.post_forms = index.arrays["post_forms"]
         self._cache: OrderedDict[tuple[str, bool], Expansion] = OrderedDict()
 
     # -- token expansion -----------------------------------------------------------------------
@@ -111,7 +113,7 @@ class Retriever:
         if hit is not None:
             self._cache.move_to_end(key)
             return hit
-        return self._store(key, self._expand(token, consonantal, None, None))
+        return self._store(key, self._expand(token, consonantal))
 
     def _store(self, key: tuple[str, bool], found: Expansion) -> Expansion:
         self._cache[key] = found
@@ -129,89 +131,166 @@ class Retriever:
                 keys[(tok, form.consonantal)] = None
                 if i + 1 < len(toks):
                     keys[(tok + toks[i + 1], form.consonantal)] = None
-        todo = [k for k in keys if k not in self._cache]
-        if len(self._cache) + len(todo) > CACHE_SIZE:
+        if len(keys) > CACHE_SIZE:
             return  # more than the cache holds: expanded one by one as they come
-        fuzzy = self._fuzzy_many([t for t, cons in todo if not cons and _fuzzy_token(t)])
-        close = self._close_skeletons([skeleton(t) for t, cons in todo if cons and _fuzzy_token(t)])
-        for token, cons in todo:
-            self._store((token, cons), self._expand(token, cons, fuzzy, close))
-
-    def _expand(
-        self,
-        token: str,
-        consonantal: bool,
-        fuzzy: dict[str, list[int]] | None,
-        close: dict[str, list[tuple[str, float]]] | None,
-    ) -> Expansion:
-        sims: dict[int, float] = {}
-        exact = self.tok_id.get(token)
-        if exact is not None:
-            sims[exact] = 1.0
-        if len(token) >= 2 and not any(c.isdigit() for c in token):
-            if consonantal:
-                self._similar_consonantal(token, sims, close)
+        cache = self._cache
+        todo: list[tuple[str, bool]] = []
+        for key in keys:
+            if key in cache:
+                # Used again by this batch: make it recent, so storing the new expansions
+                # below evicts only entries this batch does not need.
+                cache.move_to_end(key)
             else:
-                self._similar_voweled(token, sims, fuzzy)
-        if not sims:
-            # An initial ("V. Putin") reaches no listed word by itself and identifies little.
-            weight = INITIAL_WEIGHT if len(token) == 1 else 1.0
-            return Expansion(np.empty(0, np.int32), np.empty(0, np.float32), _EMPTY, weight)
-        # Ascending similarity, so a later (better) write wins in the scatter below.
-        ranked = sorted(sims.items(), key=lambda kv: kv[1])
-        ptr = self.index.arrays["post_ptr"]
-        post = self.index.arrays["post_forms"]
-        chunks = [post[ptr[t] : ptr[t + 1]] for t, _ in ranked]
-        forms = np.concatenate(chunks).astype(np.int32, copy=False)
-        lengths = [len(c) for c in chunks]
-        values = np.repeat(np.array([s for _, s in ranked], np.float32), lengths)
-        listed_w = np.repeat(self.weights[[t for t, _ in ranked]], lengths)
+                todo.append(key)
+        for key, found in zip(todo, self._expand_many(todo), strict=True):
+            self._store(key, found)
+
+    def _expand(self, token: str, consonantal: bool) -> Expansion:
+        return self._expand_many([(token, consonantal)])[0]
+
+    def _expand_many(self, keys: list[tuple[str, bool]]) -> list[Expansion]:
+        """The expansions of many (token, consonantal) keys. The fuzzy look-ups, the edit
+        similarities and the postings are computed for all of them together, vectorised:
+        per-token numpy and rapidfuzz calls cost more in call overhead than in work."""
+        fuzzy = self._fuzzy_many([t for t, cons in keys if not cons and _fuzzy_token(t)])
+        close = self._close_skeletons([skeleton(t) for t, cons in keys if cons and _fuzzy_token(t)])
+        found: list[tuple[list[int], list[float]]] = []
+        voweled: list[int] = []
+        for n, (token, cons) in enumerate(keys):
+            exact = self.tok_id.get(token)
+            found.append(([exact], [1.0]) if exact is not None else ([], []))
+            if _fuzzy_token(token):
+                if cons:
+                    self._similar_consonantal(token, found[n], close)
+                else:
+                    voweled.append(n)
+        if voweled:
+            self._similar_voweled([keys[n][0] for n in voweled], [found[n] for n in voweled], fuzzy)
+        return self._postings([t for t, _ in keys], found)
+
+    def _postings(
+        self, tokens: list[str], found: list[tuple[list[int], list[float]]]
+    ) -> list[Expansion]:
+        """Per token, the listed forms its similar listed tokens reach, each form once, with the
+        similarity of the best token reaching it (ties: the last found) and that token's weight.
+        The posting slices of all tokens are gathered in one vectorised pass."""
+        owners: list[int] = []
+        all_ids: list[int] = []
+        all_sims: list[float] = []
+        for n, (tids, sims) in enumerate(found):
+            owners.extend([n] * len(tids))
+            all_ids.extend(tids)
+            all_sims.extend(sims)
+        out: list[Expansion] = []
+        if not all_ids:
+            for token in tokens:
+                # An initial ("V. Putin") reaches no listed word by itself: it identifies little.
+                weight = INITIAL_WEIGHT if len(token) == 1 else 1.0
+                out.append(Expansion(_EMPTY_INT, _EMPTY, _EMPTY, weight))
+            return out
+        sims_64 = np.array(all_sims, np.float64)
+        # Per token, ascending similarity (ties in the order found, lexsort is stable), so the
+        # best listed token of each form comes last.
+        order = np.lexsort((sims_64, np.array(owners, np.int64)))
+        t_ids = np.array(all_ids, np.int64)[order]
+        t_sims = sims_64[order]
+        ptr = self.post_ptr
+        starts = ptr[t_ids]
+        lengths = ptr[t_ids + 1] - starts
+        ends = np.cumsum(lengths)
+        # The posting slices, concatenated: each slice's positions are its start + 0, 1, 2…
+        where = np.arange(int(ends[-1]), dtype=np.int64) + np.repeat(
+            starts - (ends - lengths), lengths
+        )
+        forms = self.post_forms[where]
+        values = np.repeat(t_sims.astype(np.float32), lengths)
+        listed_w = np.repeat(self.weights[t_ids], lengths)
+        positions = np.arange(forms.size, dtype=np.int32)
+        # Per token: its entries [e0, e1) and its postings [p0, p1).
+        counts = np.bincount(np.array(owners, np.int64), minlength=len(tokens))
+        entry_end = np.cumsum(counts)
+        post_end = np.concatenate([[0], ends])[entry_end].tolist()
         # A query token's weight is that of the listed token it most resembles: a misspelt
         # common name is still a common name.
-        best_tid, best_sim = ranked[-1]
-        weight = float(self.weights[best_tid]) if best_sim >= 0.8 else 1.0
-        return Expansion(forms, values, listed_w, weight)
+        best = np.maximum(entry_end - 1, 0)
+        weights = np.where(t_sims[best] >= 0.8, self.weights[t_ids[best]], 1.0).tolist()
+        p0 = 0
+        for token, n, p1, weight in zip(tokens, counts.tolist(), post_end, weights, strict=True):
+            if not n:
+                weight = INITIAL_WEIGHT if len(token) == 1 else 1.0
+                out.append(Expansion(_EMPTY_INT, _EMPTY, _EMPTY, weight))
+                continue
+            f, v, w = forms[p0:p1], values[p0:p1], listed_w[p0:p1]
+            if n > 1:
+                # A form reached by several of these listed tokens keeps the last (best) one.
+                pos = positions[p0:p1]
+                self.seen[f] = pos
+                last = self.seen[f] == pos
+                if not last.all():
+                    f, v, w = f[last], v[last], w[last]
+            out.append(Expansion(f, v, w, weight))
+            p0 = p1
+        return out
 
     def _similar_voweled(
-        self, token: str, sims: dict[int, float], fuzzy: dict[str, list[int]] | None
+        self,
+        tokens: list[str],
+        found: list[tuple[list[int], list[float]]],
+        fuzzy: dict[str, list[int]],
     ) -> None:
-        """Add to ``sims`` the listed tokens with the same skeleton or a small edit distance,
-        with ``token_sim`` of each, computed for all of them in one vectorised call."""
-        skel = skeleton(token)
-        cands: list[int] = []
-        ids = self.skel_tokens.get(skel)
-        if ids is not None and len(skel) >= 2:
-            cands.extend(ids[:200].tolist())
-        if _fuzzy_token(token):
-            found = fuzzy.get(token) if fuzzy is not None else None
-            cands.extend(found if found is not None else self._fuzzy_many([token])[token])
-        cands = [t for t in dict.fromkeys(cands) if t not in sims]
-        if not cands:
+        """Add to each ``found`` the listed tokens with the same skeleton as its token or a small
+        edit distance, with ``retrieval_sim`` of each, computed for all tokens in one vectorised
+        pass (rapidfuzz's paired ``cpdist``, then numpy)."""
+        pair_tok: list[str] = []
+        pair_ids: list[int] = []
+        counts: list[int] = []
+        skel_nos: list[int] = []
+        for token, (tids, _) in zip(tokens, found, strict=True):
+            skel = skeleton(token)
+            cands: list[int] = []
+            ids = self.skel_tokens.get(skel)
+            if ids is not None and len(skel) >= 2:
+                cands.extend(ids[:200].tolist())
+            cands.extend(fuzzy[token])
+            exact = tids[0] if tids else -1
+            cands = [t for t in dict.fromkeys(cands) if t != exact]
+            counts.append(len(cands))
+            skel_nos.append(self.skel_id.get(skel, -1))
+            pair_ids.extend(cands)
+            pair_tok.extend([token] * len(cands))
+        if not pair_ids:
             return
-        tids = np.array(cands, dtype=np.int64)
         vocab = self.index.vocab
-        lev = process.cdist(
-            [token],
-            [vocab[t] for t in cands],
+        tids_a = np.array(pair_ids, dtype=np.int64)
+        lev = process.cpdist(
+            pair_tok,
+            [vocab[t] for t in pair_ids],
             scorer=Levenshtein.normalized_similarity,
             dtype=np.float64,
-        )[0]
-        # names.token_sim, vectorised: a transliteration variant (same skeleton, close, with
+        )
+        count_a = np.array(counts, dtype=np.int64)
+        # names.retrieval_sim, vectorised: a transliteration variant (same skeleton, close, with
         # vowels on both sides) gets a boost; words with digits only match themselves.
-        skel_no = self.skel_id.get(skel, -1)
-        boost = (lev >= 0.6) & self.tok_vowel[tids] & (self.tok_skel[tids] == skel_no)
-        if _VOWELS.isdisjoint(token):
-            boost[:] = False
+        skel_same = self.tok_skel[tids_a] == np.repeat(np.array(skel_nos, np.int64), count_a)
+        q_vowel = np.repeat(np.array([not _VOWELS.isdisjoint(t) for t in tokens]), count_a)
+        q_alpha = np.repeat(np.array([t.isalpha() for t in tokens]), count_a)
+        boost = (lev >= 0.6) & self.tok_vowel[tids_a] & skel_same & q_vowel
         got = np.where(boost, np.maximum(lev, 0.6 + 0.35 * lev), lev)
-        if not token.isalpha():
-            got[:] = 0.0
-        got[~self.tok_alpha[tids]] = 0.0
-        cons = self.consonantal_tok[tids]
-        for tid, sim, by_cons in zip(cands, got.tolist(), cons.tolist(), strict=True):
-            if by_cons:
-                sim = token_sim(token, vocab[tid], True)
-            if sim >= MIN_TOKEN_SIM:
-                sims[tid] = sim
+        got[~(q_alpha & self.tok_alpha[tids_a])] = 0.0
+        # Listed tokens of vowel-less romanizations are compared by names.retrieval_sim itself.
+        for pos in np.flatnonzero(self.consonantal_tok[tids_a]).tolist():
+            got[pos] = retrieval_sim(pair_tok[pos], vocab[pair_ids[pos]], True)
+        keep = got >= MIN_TOKEN_SIM
+        kept_ids = tids_a[keep].tolist()
+        kept_sims = got[keep].tolist()
+        owner = np.repeat(np.arange(len(tokens)), count_a)
+        kept_counts = np.bincount(owner[keep], minlength=len(tokens)).tolist()
+        start = 0
+        for (tids, sims), n in zip(found, kept_counts, strict=True):
+            if n:
+                tids.extend(kept_ids[start : start + n])
+                sims.extend(kept_sims[start : start + n])
+                start += n
 
     def _fuzzy_many(self, tokens: list[str]) -> dict[str, list[int]]:
         """Per token, the listed tokens of its initial letter and a close length with an edit
@@ -255,26 +334,30 @@ class Retriever:
         return out
 
     def _similar_consonantal(
-        self, token: str, sims: dict[int, float], close: dict[str, list[tuple[str, float]]] | None
+        self,
+        token: str,
+        found: tuple[list[int], list[float]],
+        close: dict[str, list[tuple[str, float]]],
     ) -> None:
-        """Add to ``sims`` the listed tokens with a close skeleton. All tokens of one skeleton
-        get the same ``token_sim`` (by skeleton), so it is computed once per skeleton."""
+        """Add to ``found`` the listed tokens with a close skeleton. All tokens of one skeleton
+        get the same ``retrieval_sim`` (by skeleton), so it is computed once per skeleton."""
         skel = skeleton(token)
-        if len(skel) < 1:
+        if len(skel) < 1 or not token.isalpha():
             return
-        found = close.get(skel) if close is not None else None
-        if found is None:
-            found = self._close_skeletons([skel])[skel]
-        alpha = token.isalpha()
-        for s, skel_sim in found:
-            # names.token_sim with consonantal=True, for these two skeletons.
+        tids, sims = found
+        have = set(tids)
+        for s, skel_sim in close[skel]:
+            # names.retrieval_sim with consonantal=True, for these two skeletons.
             factor = 0.92 if min(len(skel), len(s)) >= 3 else 0.75
             sim = factor * skel_sim * skel_sim
-            tids = self.skel_tokens[s][:200]
-            if alpha and sim >= MIN_TOKEN_SIM:
-                for tid in tids[self.tok_alpha[tids]].tolist():
-                    if tid not in sims:
-                        sims[tid] = sim
+            if sim < MIN_TOKEN_SIM:
+                continue
+            ids = self.skel_tokens[s][:200]
+            for tid in ids[self.tok_alpha[ids]].tolist():
+                if tid not in have:
+                    have.add(tid)
+                    tids.append(tid)
+                    sims.append(sim)
 
     def _close_skeletons(self, skels: list[str]) -> dict[str, list[tuple[str, float]]]:
         """Per skeleton, the listed skeletons of its first letter with an edit similarity of
@@ -337,19 +420,15 @@ class Retriever:
         total = sum(e.weight for e in exps)
         if total <= 0:
             return None
-        acc, acc_w, buf = self.acc, self.acc_w, self.buf
+        acc, acc_w = self.acc, self.acc_w
         touched: list[npt.NDArray[np.int32]] = []
         for ch in exps:
             if not ch.forms.size:
                 continue
-            # Per listed form, the best similarity this query token reaches (last write wins
-            # because expansions are ordered by ascending similarity), added once per form;
-            # likewise the weight of the listed token it reached.
-            buf[ch.forms] = ch.sims
-            acc[ch.forms] += buf[ch.forms] * ch.weight
-            buf[ch.forms] = ch.listed_weights
-            acc_w[ch.forms] += buf[ch.forms]
-            buf[ch.forms] = 0.0
+            # Per listed form, the best similarity this query token reaches (an expansion
+            # lists each form once, with its best token), and the weight of that token.
+            acc[ch.forms] += ch.sims * ch.weight
+            acc_w[ch.forms] += ch.listed_weights
             touched.append(ch.forms)
         # Two query words that the list writes as one ("Chon Myong" / "CHONMYONG"): the joined
         # word stands for the pair.
@@ -369,9 +448,9 @@ class Retriever:
         # count them as matched, so the bound stays a bound.
         initials = [e.weight for t, e in zip(tokens, exps, strict=True) if len(t) == 1]
         got = acc[reached] + INITIAL_SIM * sum(initials)
-        # Listed words no query word reached still cost (see names.EXTRA_CANDIDATE_COST).
+        # Listed words no query word reached still cost (at least names.LEAST_CANDIDATE_COST).
         extra = np.maximum(self.form_weight[reached] - acc_w[reached] - len(initials), 0.0)
-        den = got + EXTRA_QUERY_COST * np.maximum(total - got, 0.0) + EXTRA_CANDIDATE_COST * extra
+        den = got + LEAST_QUERY_COST * np.maximum(total - got, 0.0) + LEAST_CANDIDATE_COST * extra
         cov = np.minimum(got / np.maximum(den, 1e-6), 1.0)
         acc[reached] = 0.0
         acc_w[reached] = 0.0

@@ -44,6 +44,9 @@ METHOD_WORDS: dict[str, str] = {
     "consonantal": "transliterated from a script that omits vowels (compared by consonants)",
 }
 
+# Romanizations made syllable by syllable: each word of the result is one written syllable.
+SYLLABIC_METHODS = frozenset({"korean-rr", "korean-mr", "han-pinyin", "han-korean"})
+
 # Scripts written without short vowels: their romanizations are compared by consonant skeleton.
 CONSONANTAL_SCRIPTS = frozenset({"Arabic", "Hebrew", "Syriac", "Thaana"})
 
@@ -99,7 +102,9 @@ def _cyrillic(text: str) -> list[Romanization]:
 def _consonantal(text: str) -> list[Romanization]:
     # Taa marbuta ends names that Latin writes with a vowel ("Fatima", "Usama"): read it as "a".
     text = text.replace("ة", "a")
-    latin = ascii_fold(_transliterator("Any-Latin").transliterate(text))
+    # Ayn has no Latin letter; Latin spellings give it a vowel ("Omar", "Abd", "Maaroufi"), so
+    # it reads as the long-vowel mark "a", which the vowel-aware comparison lets any vowel fit.
+    latin = ascii_fold(_transliterator("Any-Latin").transliterate(text).replace("ʿ", "a"))
     return [Romanization(latin, "consonantal", consonantal=True)]
 
 

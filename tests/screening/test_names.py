@@ -1,0 +1,97 @@
+"""Name comparison rules: abjad romanizations against Latin, syllabic readings, middle names,
+spelling keys, and names within a name."""
+
+from __future__ import annotations
+
+import pytest
+
+from accord.screening.names import (
+    SIDE_LISTED,
+    SIDE_QUERY,
+    compare_tokens,
+    spelling_key,
+    token_sim,
+    vowel_aware_sim,
+)
+from accord.screening.normalize import analyze, skeleton
+
+ONES = (1.0,) * 8
+
+
+def _score(query: str, listed: str, **kwargs: object) -> float:
+    q, lt = tuple(query.split()), tuple(listed.split())
+    return compare_tokens(q, ONES[: len(q)], lt, ONES[: len(lt)], **kwargs).score  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("script", "latin"),
+    [("mnyr", "mounir"), ("hsyn", "hussein"), ("mstfy", "mostafa"), ("jmal", "djamel"),
+     ("abrahym", "ibrahim"), ("mtsdq", "motassadeq"), ("lwnysy", "lounici")],
+)  # fmt: skip
+def test_long_vowels_the_script_writes_fit_the_latin_spelling(script: str, latin: str) -> None:
+    assert vowel_aware_sim(script, latin) >= 0.9
+
+
+@pytest.mark.parametrize(("script", "latin"), [("myr", "omar"), ("aynaz", "unsi")])
+def test_long_vowels_that_do_not_fit_lower_the_similarity(script: str, latin: str) -> None:
+    # Same consonant skeleton, so only the written long vowels tell them apart.
+    assert skeleton(script) == skeleton(latin) or script == "aynaz"
+    assert vowel_aware_sim(script, latin) < 0.8
+    assert token_sim(script, latin, True, SIDE_QUERY) < 0.6
+
+
+def test_both_sides_in_the_script_compare_their_letters() -> None:
+    # Jalili / Jalali: one skeleton, different written vowels.
+    both = SIDE_QUERY | SIDE_LISTED
+    assert token_sim("jlyly", "jlaly", True, both) < 0.6
+    assert token_sim("hsyn", "hsyn", True, both) == 1.0
+
+
+def test_a_syllabic_reading_needs_every_syllable() -> None:
+    # 李明 read as Korean ("ri myong") is not "Ri Myong Su", nor "sang" "song".
+    assert _score("ri myong", "ri myong su", syllabic=True) < 0.7
+    assert _score("ri myong", "ri myong su") > _score("ri myong", "ri myong su", syllabic=True)
+    near = _score("kim sang hun", "kim song hun", syllabic=True)
+    assert near < _score("kim sang hun", "kim song hun") and near < 0.92
+    assert _score("kim jong un", "jong un kim", syllabic=True) == 1.0
+
+
+def test_left_out_middle_names_cost_less_than_missing_ends() -> None:
+    middle = _score("muhsin fadhli", "muhsin fadhil ayed ashour fadhli")
+    end = _score("muhsin fadhli", "muhsin fadhli fadhil ayed ashour")
+    assert middle >= 0.75 > end
+    # Order not kept: no discount.
+    assert _score("fadhli muhsin", "muhsin fadhil ayed ashour fadhli") < middle
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [("hussein", "husayn"), ("zeitoun", "zaytun"), ("rodrigues", "rodriguez")]
+)
+def test_spellings_of_one_name(a: str, b: str) -> None:
+    assert spelling_key(a) == spelling_key(b)
+    assert token_sim(a, b) >= 0.9
+
+
+@pytest.mark.parametrize(("a", "b"), [("teresa", "torres"), ("cech", "cec")])
+def test_short_or_distant_words_get_no_spelling_credit(a: str, b: str) -> None:
+    assert token_sim(a, b) < 0.9
+
+
+def test_names_within_a_name() -> None:
+    forms = {f.tokens for f in analyze("BUTEMBO AIRLINES (BAL)", "org")}
+    assert {("butembo", "airlines"), ("bal",)} <= forms
+    both = {f.tokens for f in analyze("CAGL ; GREAT LAKES BUSINESS COMPANY (GLBC)", "org")}
+    assert ("cagl",) in both and ("glbc",) in both
+    # A generic word or a legal form in brackets is no name; a person's remark is dropped.
+    assert ("group",) not in {f.tokens for f in analyze("CSSC OFFSHORE (GROUP) LIMITED", "org")}
+    assert all(f.tokens for f in analyze("КБ МРБ (ООО)", "org"))
+    assert ("llc",) not in {f.tokens for f in analyze("КБ МРБ (ООО)", "org")}
+    person = {f.tokens for f in analyze("Adel ben Soltane (formerly listed as)", "person")}
+    assert ("adel", "ben", "soltane") in person
+
+
+def test_ayn_reads_as_a_vowel_mark_and_abd_forms_agree() -> None:
+    assert [f.tokens for f in analyze("عمر", "person")] == [("amr",)]
+    arabic = analyze("عبد الرحمن ياسين", "person")[0].tokens
+    latin = analyze("Abdul Rahman Yasin", "person")[0].tokens
+    assert arabic[0] == latin[0] == "abd"
