@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any, TypeAlias
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from followthemoney.types import registry
@@ -121,6 +122,8 @@ class Converter:
         return values
 
     def _pattern(self, column: str, values: Array, pattern: str, problem: str) -> Array:
+        if values.null_count == len(values):  # an absent or empty column: nothing to check
+            return values
         good = pc.match_substring_regex(values, pattern)
         self.fail_value(pc.invert(good), column, values, problem)
         return pc.if_else(good, values, _null_of(pa.string()))
@@ -296,10 +299,14 @@ class Converter:
     def countries(self, column: str) -> Array:
         """A ``;``-separated list of country codes."""
         values = self.text(column, upper=True)
+        if values.null_count == len(values):  # an absent or empty column
+            return pa.nulls(self.n, pa.list_(pa.string()))
         parts = pc.split_pattern_regex(values, r"\s*[;,]\s*")
         bad_flat = pc.invert(pc.match_substring_regex(pc.list_flatten(parts), _COUNTRY))
         bad_rows = pc.filter(pc.list_parent_indices(parts), bad_flat)
-        bad = pc.is_in(pa.array(range(self.n), pa.int64()), value_set=bad_rows.cast(pa.int64()))
+        if len(bad_rows) == 0:
+            return parts
+        bad = pc.is_in(pa.array(np.arange(self.n)), value_set=bad_rows.cast(pa.int64()))
         self.fail_value(bad, column, values, "holds a value that is not an ISO 3166 alpha-2 code")
         return parts
 
@@ -313,6 +320,8 @@ class Converter:
         if strip_prefix:
             values = pc.replace_substring_regex(values, r"^IMO\s*", "")
         values = self._pattern(column, values, r"^\d{7}$", "is not a 7-digit IMO number")
+        if values.null_count == len(values):
+            return pa.nulls(self.n, pa.int64())
         numbers = pc.cast(values, pa.int64())
         good = imo_check(numbers)
         bad = pc.and_(pc.is_valid(numbers), pc.invert(good))

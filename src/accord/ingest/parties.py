@@ -113,11 +113,19 @@ def party_columns(role: PartyRole, table: str = "") -> dict[str, str]:
     }
 
 
-def party_id_sql(role: PartyRole, table: str = "") -> str:
-    """The SQL expression of a role's party id; NULL when the record has no such party."""
+def norm_name_sql(role: PartyRole, table: str = "") -> str:
+    """The SQL expression of a role's normalised name, as its party id hashes it."""
+    return _norm_name(party_columns(role, table)["name"])
+
+
+def party_id_sql(role: PartyRole, table: str = "", *, norm_name: str | None = None) -> str:
+    """The SQL expression of a role's party id; NULL when the record has no such party.
+
+    ``norm_name``: an expression holding ``norm_name_sql(role, table)`` already computed (the
+    commit normalises each distinct name once, not once per name and country)."""
     f = party_columns(role, table)
     parts = [
-        _norm_name(f["name"]),
+        norm_name or _norm_name(f["name"]),
         f["country"],
         f["account"],
         f["bic"],
