@@ -56,6 +56,8 @@ def token_sim(a: str, b: str, consonantal: bool = False, sides: int = 0) -> floa
     if a == b or not (a.isalpha() and b.isalpha()) or len(a) == 1 or len(b) == 1:
         return coarse
     if consonantal:
+        if coarse < REFINE_MIN["consonantal"]:
+            return coarse  # skeletons half different: no reading of the vowels helps
         sim = _long_vowel_sim(a, b, sides)
         if sim < 0:  # which side is in the script is not known: by skeleton
             return coarse
@@ -63,7 +65,13 @@ def token_sim(a: str, b: str, consonantal: bool = False, sides: int = 0) -> floa
         # Short evidence ("l" for Ali, Eli, Ola…) says little; one differing letter is a
         # large share of a short word.
         return _factor(sa, sb) * sim * sim if sa and sb else 0.0
+    if coarse < REFINE_MIN["latin"]:
+        return coarse  # too far apart for one name's spellings (and the common case: cheap)
     return max(coarse, _spelling_sim(a, b))
+
+
+# Below these ``retrieval_sim`` values the refinements cannot lift a pair to MIN_TOKEN_SIM.
+REFINE_MIN = {"consonantal": 0.2, "latin": 0.5}
 
 
 @lru_cache(maxsize=1_000_000)
@@ -247,12 +255,19 @@ def _middles(q_used: dict[int, tuple[int, float]]) -> tuple[set[int], set[int]]:
 
 
 def _joined_sim(a: str, b: str, consonantal: bool, sides: int) -> float:
+    """Similarity of two names written without spaces; the refinements run only when the
+    plain comparison is near the bar a joined match must clear (0.85)."""
     if consonantal:
-        sim = _long_vowel_sim(a, b, sides)
-        if sim < 0:
-            sim = float(Levenshtein.normalized_similarity(skeleton(a), skeleton(b)))
+        sim = float(Levenshtein.normalized_similarity(skeleton(a), skeleton(b)))
+        if sim >= JOINED_REFINE_MIN:
+            refined = _long_vowel_sim(a, b, sides)
+            sim = sim if refined < 0 else refined
         return 0.92 * sim
-    return max(float(Levenshtein.normalized_similarity(a, b)), _spelling_sim(a, b))
+    sim = float(Levenshtein.normalized_similarity(a, b))
+    return max(sim, _spelling_sim(a, b)) if sim >= JOINED_REFINE_MIN else sim
+
+
+JOINED_REFINE_MIN = 0.75
 
 
 # --- romanized Arabic and Hebrew against Latin spellings ---------------------------------------
