@@ -7,10 +7,10 @@ import multiprocessing as mp
 import os
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from accord.lists.model import ListedEntity
 from accord.screening.explain import Hit, build_hit
 from accord.screening.identifiers import normalize_identifier
 from accord.screening.index import (
@@ -40,6 +40,9 @@ from accord.screening.score import (
     score,
 )
 from accord.screening.scripts import SYLLABIC_METHODS
+
+if TYPE_CHECKING:  # importing followthemoney costs ~1 s; loading an index needs none of it
+    from accord.lists.model import ListedEntity
 
 MAX_QUERY_FORMS = 12
 FORMS_PER_ENTITY = 3

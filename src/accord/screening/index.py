@@ -17,17 +17,19 @@ import mmap
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 import orjson
 
 from accord.errors import InvalidInputError
-from accord.lists.model import ListedEntity
 from accord.screening.identifiers import PROPERTY_KINDS, normalize_identifier
 from accord.screening.normalize import PARTICLES, Kind, NameForm, analyze, skeleton
 from accord.screening.scripts import METHOD_WORDS
+
+if TYPE_CHECKING:  # importing followthemoney costs ~1 s; loading an index needs none of it
+    from accord.lists.model import ListedEntity
 
 FORMAT = "accord-screen-index-1"
 MAGIC = b"ACCSCRN1"

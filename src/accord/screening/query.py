@@ -6,7 +6,6 @@ import re
 from datetime import date
 from typing import Any, Literal
 
-from followthemoney import registry
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from accord.errors import InvalidInputError
@@ -103,6 +102,8 @@ class Query(BaseModel):
     def _countries(cls, values: tuple[str, ...]) -> tuple[str, ...]:
         out = []
         for value in values:
+            from followthemoney import registry  # ~1 s to import: only when a country is given
+
             code = registry.country.clean(value)
             if code is None:
                 raise ValueError(f"{value!r} is not a country code or name")
