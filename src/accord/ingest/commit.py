@@ -22,9 +22,10 @@ Per staged row the outcome is one of:
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -509,3 +510,13 @@ class Committer:
             PARTY_HITS.content_columns,
         )  # fmt: skip
         return _count(self.con, "hits")
+
+
+def new_run(root: Path, label: str = "") -> tuple[str, Path, datetime]:
+    """A run id (UTC second, optional label, random suffix), its empty staging folder under
+    ``root/_staging`` and the run's time."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    run_id = "-".join(p for p in (now.strftime("%Y%m%dT%H%M%S"), label, secrets.token_hex(3)) if p)
+    staging = root / "_staging" / run_id
+    staging.mkdir(parents=True)
+    return run_id, staging, now

@@ -11,13 +11,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import queue
-import secrets
 import shutil
 import threading
 from collections.abc import Generator, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 
@@ -38,7 +37,7 @@ from accord.ingest.base import (
     Reject,
     RunSummary,
 )
-from accord.ingest.commit import FILE, STAGED_SUFFIX, Committer
+from accord.ingest.commit import FILE, STAGED_SUFFIX, Committer, new_run
 from accord.ingest.keys import Keyer
 from accord.ingest.parties import NoScreening, PartyScreener
 from accord.logging import get_logger
@@ -248,10 +247,7 @@ def ingest(
     screener = screener or NoScreening()
     advance: Progress = progress or (lambda _n: None)
     root = analytics_root(settings)
-    now = datetime.now(UTC).replace(microsecond=0)
-    run_id = now.strftime("%Y%m%dT%H%M%S") + "-" + secrets.token_hex(3)
-    staging = root / "_staging" / run_id
-    staging.mkdir(parents=True)
+    run_id, staging, now = new_run(root)
     manifest = Manifest(root)
     summaries: list[FileSummary] = []
     pending: list[_Pending] = []

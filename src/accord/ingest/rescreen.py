@@ -15,15 +15,13 @@ screening, the list versions, the time and the number of hits.
 
 from __future__ import annotations
 
-import secrets
 import shutil
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from accord.analytics.datasets import PARTIES, PARTY_HITS, PARTY_SCREENINGS
 from accord.analytics.manifest import store_lock
 from accord.analytics.store import analytics_root
-from accord.ingest.commit import SCREEN_BATCH, Committer, _all_files, _parquet
+from accord.ingest.commit import SCREEN_BATCH, Committer, _all_files, _parquet, new_run
 from accord.ingest.parties import NoScreening, Party, PartyScreener, ScreeningHit
 from accord.ingest.screening import list_screener
 from accord.settings import Settings, get_settings
@@ -68,10 +66,7 @@ def rescreen_parties(
     if not versions:
         raise ValueError("the screener does not say which list versions it screens against")
     root = analytics_root(settings)
-    now = datetime.now(UTC).replace(microsecond=0)
-    run_id = now.strftime("%Y%m%dT%H%M%S") + "-rescreen-" + secrets.token_hex(3)
-    workdir = root / "_staging" / run_id
-    workdir.mkdir(parents=True)
+    run_id, workdir, now = new_run(root, "rescreen")
     summary = RescreenSummary(versions)
     try:
         with store_lock(root):
