@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from accord.errors import InvalidInputError
-from accord.screening import Query, Screener
+from accord.screening import ALGORITHM_VERSION, Query, Screener
 from accord.screening.index import StaleIndexError
 
 
@@ -130,7 +130,7 @@ def test_explanations_are_plain_words_without_internal_ids(
         text = hit.explanation
         assert hit.entity_id not in text
         assert not _INTERNAL_ID.search(text), text
-        assert "accord-screen-1" in text and "listing date 2011-02-26" in text
+        assert ALGORITHM_VERSION in text and "listing date 2011-02-26" in text
         assert hit.name is not None and hit.name.listed_name in text
         assert sum(f.contribution for f in hit.features) == pytest.approx(hit.score, abs=0.02)
 

@@ -17,7 +17,8 @@ from accord.screening.names import NameMatch
 from accord.screening.normalize import NameForm
 from accord.screening.query import Query
 
-ALGORITHM_VERSION = "accord-screen-1"
+# 2: vowel-aware abjad comparison, syllabic readings, middle names, names within a name.
+ALGORITHM_VERSION = "accord-screen-2"
 NAME_WEIGHT = 0.9
 DEFAULT_THRESHOLD = 0.7
 
