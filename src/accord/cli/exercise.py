@@ -11,10 +11,6 @@ from rich.table import Table
 
 from accord.cli.common import console, handle_errors
 from accord.errors import InvalidInputError
-from accord.exercise.generate import generate_world
-from accord.exercise.scenario import load_scenario
-from accord.exercise.score import read_alert, score
-from accord.exercise.truth import GroundTruth
 from accord.settings import get_settings
 
 app = typer.Typer(
@@ -33,6 +29,11 @@ def world(
     scale: float = typer.Option(1.0, help="Multiply every background volume."),
 ) -> None:
     """Write every node's files, the lists to load, truth.json and manifest.json."""
+    # Imported here: the simulator's libraries (faker, searoute…) take ~0.8 s that no other
+    # command should pay at start-up.
+    from accord.exercise.generate import generate_world
+    from accord.exercise.scenario import load_scenario
+
     sc = load_scenario(scenario)
     if seed is not None:
         sc = sc.model_copy(update={"seed": seed})
@@ -67,6 +68,9 @@ def score_cmd(
         )
     except orjson.JSONDecodeError as exc:
         raise InvalidInputError(f"{alerts.name}: not JSON lines or a JSON array: {exc}") from exc
+    from accord.exercise.score import read_alert, score
+    from accord.exercise.truth import GroundTruth
+
     report = score(
         GroundTruth.model_validate_json(truth.read_bytes()), [read_alert(a) for a in raw], label
     )
