@@ -40,44 +40,56 @@ def _schema(xsd_dir: Path, version: str) -> etree.XMLSchema | None:
 
 
 class _Doc:
-    """Finds paths under one element in the document's own namespace."""
+    """The elements under one element, by path of local names ("Dbtr/PstlAdr/Ctry"), in
+    document order: one walk of the subtree instead of an ElementPath search per field (the
+    searches cost ~3 µs each, ~40 per transaction). Only the document's own namespace counts.
+    """
 
-    def __init__(self, ns: str) -> None:
-        self.ns = {"p": ns}
+    def __init__(self, ns: str, el: Any) -> None:
+        self.prefix = "{" + ns + "}"
+        self.paths: dict[str, list[Any]] = {}
+        self._walk(el, "")
 
-    def text(self, el: Any, path: str) -> str | None:
-        if el is None:
-            return None
-        found = el.find("p:" + path.replace("/", "/p:"), self.ns)
+    def _walk(self, el: Any, base: str) -> None:
+        cut = len(self.prefix)
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str) or not tag.startswith(self.prefix):
+                continue
+            key = base + tag[cut:]
+            self.paths.setdefault(key, []).append(child)
+            if len(child):
+                self._walk(child, key + "/")
+
+    def el(self, path: str) -> Any:
+        found = self.paths.get(path)
+        return found[0] if found else None
+
+    def text(self, path: str) -> str | None:
+        found = self.el(path)
         if found is None or found.text is None:
             return None
         return " ".join(found.text.split()) or None
 
-    def el(self, el: Any, path: str) -> Any:
-        return None if el is None else el.find("p:" + path.replace("/", "/p:"), self.ns)
+    def all_text(self, path: str) -> list[str]:
+        return [t.text.strip() for t in self.paths.get(path, ()) if t.text and t.text.strip()]
 
-    def all_text(self, el: Any, path: str) -> list[str]:
-        if el is None:
-            return []
-        return [t.text.strip() for t in el.findall("p:" + path.replace("/", "/p:"), self.ns)
-                if t.text and t.text.strip()]  # fmt: skip
-
-    def address(self, party: Any) -> str | None:
-        adr = self.el(party, "PstlAdr")
-        if adr is None:
+    def address(self, party: str) -> str | None:
+        if self.el(f"{party}/PstlAdr") is None:
             return None
-        parts = [self.text(adr, t) for t in ("StrtNm", "BldgNb", "PstCd", "TwnNm", "CtrySubDvsn")]
-        lines = self.all_text(adr, "AdrLine")
+        adr = f"{party}/PstlAdr/"
+        parts = [self.text(adr + t) for t in ("StrtNm", "BldgNb", "PstCd", "TwnNm", "CtrySubDvsn")]
+        lines = self.all_text(adr + "AdrLine")
         return ", ".join([*lines, *(p for p in parts if p)]) or None
 
-    def country(self, party: Any) -> str | None:
-        return self.text(party, "PstlAdr/Ctry") or self.text(party, "CtryOfRes")
+    def country(self, party: str) -> str | None:
+        return self.text(f"{party}/PstlAdr/Ctry") or self.text(f"{party}/CtryOfRes")
 
-    def account(self, acct: Any) -> str | None:
-        return self.text(acct, "Id/IBAN") or self.text(acct, "Id/Othr/Id")
+    def account(self, acct: str) -> str | None:
+        return self.text(f"{acct}/Id/IBAN") or self.text(f"{acct}/Id/Othr/Id")
 
-    def bic(self, agent: Any) -> str | None:
-        return self.text(agent, "FinInstnId/BICFI")
+    def bic(self, agent: str) -> str | None:
+        return self.text(f"{agent}/FinInstnId/BICFI")
 
 
 def _timestamp(value: str | None, zone: str | None) -> datetime:
@@ -92,43 +104,44 @@ def _timestamp(value: str | None, zone: str | None) -> datetime:
     return ts.astimezone(UTC)
 
 
-def _rows(doc: Any, d: _Doc, zone: str | None) -> list[dict[str, Any]]:
-    root = d.el(doc, "FIToFICstmrCdtTrf")
-    hdr = d.el(root, "GrpHdr")
-    cre = d.text(hdr, "CreDtTm")
+def _rows(doc: Any, ns: str, zone: str | None) -> list[dict[str, Any]]:
+    q = "{" + ns + "}"
+    root = doc.find(q + "FIToFICstmrCdtTrf")
+    hdr_el = root.find(q + "GrpHdr")
+    hdr = _Doc(ns, hdr_el if hdr_el is not None else ())
+    cre = hdr.text("CreDtTm")
     created = _timestamp(cre, zone) if cre else None
     out = []
-    for tx in root.findall("p:CdtTrfTxInf", d.ns):
-        dbtr, cdtr = d.el(tx, "Dbtr"), d.el(tx, "Cdtr")
-        amount = d.el(tx, "IntrBkSttlmAmt")
-        sttlm = d.text(tx, "IntrBkSttlmDt") or d.text(hdr, "IntrBkSttlmDt")
-        remittance = d.all_text(tx, "RmtInf/Ustrd") + d.all_text(tx, "RmtInf/Strd/AddtlRmtInf")
+    for tx_el in root.findall(q + "CdtTrfTxInf"):
+        tx = _Doc(ns, tx_el)
+        amount = tx.el("IntrBkSttlmAmt")
+        sttlm = tx.text("IntrBkSttlmDt") or hdr.text("IntrBkSttlmDt")
+        remittance = tx.all_text("RmtInf/Ustrd") + tx.all_text("RmtInf/Strd/AddtlRmtInf")
         out.append({
-            "format": d.ns["p"].rsplit(":", 1)[-1], "msg_id": d.text(hdr, "MsgId"),
-            "created_at": created, "instr_id": d.text(tx, "PmtId/InstrId"),
-            "end_to_end_id": d.text(tx, "PmtId/EndToEndId"), "tx_id": d.text(tx, "PmtId/TxId"),
-            "uetr": d.text(tx, "PmtId/UETR"),
+            "format": ns.rsplit(":", 1)[-1], "msg_id": hdr.text("MsgId"),
+            "created_at": created, "instr_id": tx.text("PmtId/InstrId"),
+            "end_to_end_id": tx.text("PmtId/EndToEndId"), "tx_id": tx.text("PmtId/TxId"),
+            "uetr": tx.text("PmtId/UETR"),
             "settlement_date": datetime.strptime(sttlm, "%Y-%m-%d").date() if sttlm else None,
             "amount": amount.text.strip() if amount is not None else None,
             "currency": amount.get("Ccy") if amount is not None else None,
-            "charge_bearer": d.text(tx, "ChrgBr"),
-            "debtor_name": d.text(dbtr, "Nm"), "debtor_address": d.address(dbtr),
-            "debtor_country": d.country(dbtr), "debtor_account": d.account(d.el(tx, "DbtrAcct")),
-            "debtor_agent_bic": d.bic(d.el(tx, "DbtrAgt")),
-            "creditor_name": d.text(cdtr, "Nm"), "creditor_address": d.address(cdtr),
-            "creditor_country": d.country(cdtr),
-            "creditor_account": d.account(d.el(tx, "CdtrAcct")),
-            "creditor_agent_bic": d.bic(d.el(tx, "CdtrAgt")),
-            "instructing_agent_bic": d.bic(d.el(tx, "InstgAgt")) or d.bic(d.el(hdr, "InstgAgt")),
-            "instructed_agent_bic": d.bic(d.el(tx, "InstdAgt")) or d.bic(d.el(hdr, "InstdAgt")),
-            **{f"intermediary_agent{i}_bic": d.bic(d.el(tx, f"IntrmyAgt{i}")) for i in (1, 2, 3)},
-            "ultimate_debtor_name": d.text(tx, "UltmtDbtr/Nm"),
-            "ultimate_debtor_country": d.country(d.el(tx, "UltmtDbtr")),
-            "ultimate_creditor_name": d.text(tx, "UltmtCdtr/Nm"),
-            "ultimate_creditor_country": d.country(d.el(tx, "UltmtCdtr")),
-            "purpose": d.text(tx, "Purp/Cd") or d.text(tx, "Purp/Prtry"),
+            "charge_bearer": tx.text("ChrgBr"),
+            "debtor_name": tx.text("Dbtr/Nm"), "debtor_address": tx.address("Dbtr"),
+            "debtor_country": tx.country("Dbtr"), "debtor_account": tx.account("DbtrAcct"),
+            "debtor_agent_bic": tx.bic("DbtrAgt"),
+            "creditor_name": tx.text("Cdtr/Nm"), "creditor_address": tx.address("Cdtr"),
+            "creditor_country": tx.country("Cdtr"), "creditor_account": tx.account("CdtrAcct"),
+            "creditor_agent_bic": tx.bic("CdtrAgt"),
+            "instructing_agent_bic": tx.bic("InstgAgt") or hdr.bic("InstgAgt"),
+            "instructed_agent_bic": tx.bic("InstdAgt") or hdr.bic("InstdAgt"),
+            **{f"intermediary_agent{i}_bic": tx.bic(f"IntrmyAgt{i}") for i in (1, 2, 3)},
+            "ultimate_debtor_name": tx.text("UltmtDbtr/Nm"),
+            "ultimate_debtor_country": tx.country("UltmtDbtr"),
+            "ultimate_creditor_name": tx.text("UltmtCdtr/Nm"),
+            "ultimate_creditor_country": tx.country("UltmtCdtr"),
+            "purpose": tx.text("Purp/Cd") or tx.text("Purp/Prtry"),
             "remittance_info": "; ".join(remittance) or None,
-            LINE: tx.sourceline,
+            LINE: tx_el.sourceline,
         })  # fmt: skip
     return out
 
@@ -204,6 +217,6 @@ def _one(
         rejects.append(Reject(line, f"XSD: {message}{where}", _record(doc)))
         return
     try:
-        rows.extend(_rows(doc, _Doc(ns), options.assume_timezone))
+        rows.extend(_rows(doc, ns, options.assume_timezone))
     except ValueError as exc:
         rejects.append(Reject(line, str(exc), _record(doc)))
