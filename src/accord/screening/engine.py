@@ -323,7 +323,7 @@ class _Namer:
             (qf, tuple(retriever.expand(t, qf.consonantal).weight for t in qf.tokens))
             for qf in forms
         ]
-        self.memo: dict[tuple[int, tuple[str, ...], bool, int], NameMatch] = {}
+        self.memo: dict[tuple[int, tuple[str, ...], int], NameMatch] = {}
 
     def best(self, cand_forms: list[int]) -> NameEvidence | None:
         screener = self.screener
@@ -332,16 +332,15 @@ class _Namer:
         for f_idx in cand_forms:
             listed, l_weights = screener.listed_form(f_idx)
             for q_idx, (qf, q_weights) in enumerate(self.forms):
-                cons = qf.consonantal or listed.consonantal
                 sides = (SIDE_QUERY if qf.consonantal else 0) | (
                     SIDE_LISTED if listed.consonantal else 0
                 )
                 # (sides: listed forms with the same words may differ in their script.)
-                key = (q_idx, listed.tokens, cons, sides)
+                key = (q_idx, listed.tokens, sides)
                 match = self.memo.get(key)
                 if match is None:
                     match = compare_tokens(
-                        qf.tokens, q_weights, listed.tokens, l_weights, cons,
+                        qf.tokens, q_weights, listed.tokens, l_weights, bool(sides),
                         syllabic=qf.method in SYLLABIC_METHODS, sides=sides,
                     )  # fmt: skip
                     self.memo[key] = match

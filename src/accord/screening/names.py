@@ -185,8 +185,6 @@ def compare_tokens(
     # With a single word to compare, a near miss ("Gomes" / "Games") is little evidence.
     single = len(query) == 1 or len(listed) == 1
     middle_q, middle_l = _middles(q_used)
-    edge_q: list[float] = []
-    edge_l: list[float] = []
     for i, qt in enumerate(query):
         if i in q_used:
             j, sim = q_used[i]
@@ -195,23 +193,16 @@ def compare_tokens(
             den += weight
             pairs.append(Pair(qt, listed[j], sim))
         else:
-            if syllabic:
-                den += q_weights[i]
-            elif i in middle_q:
-                den += MIDDLE_QUERY_COST * q_weights[i]
-            else:
-                edge_q.append(q_weights[i])
+            share = _missing_share(syllabic, i in middle_q, MIDDLE_QUERY_COST, EXTRA_QUERY_COST)
+            den += share * q_weights[i]
             pairs.append(Pair(qt, "", 0.0))
     for j, lt in enumerate(listed):
         if j not in l_used:
-            if syllabic:
-                den += l_weights[j]
-            elif j in middle_l:
-                den += MIDDLE_CANDIDATE_COST * l_weights[j]
-            else:
-                edge_l.append(l_weights[j])
+            share = _missing_share(
+                syllabic, j in middle_l, MIDDLE_CANDIDATE_COST, EXTRA_CANDIDATE_COST
+            )
+            den += share * l_weights[j]
             pairs.append(Pair("", lt, 0.0))
-    den += EXTRA_QUERY_COST * sum(edge_q) + EXTRA_CANDIDATE_COST * sum(edge_l)
     score = num / den if den else 0.0
     joined = False
     if score < 0.9 and len(query) + len(listed) > 2:
@@ -233,6 +224,13 @@ def compare_tokens(
         numbers = "conflict" if q_nums and l_nums else "one-sided"
         score *= NUMBER_CONFLICT if numbers == "conflict" else NUMBER_ONE_SIDED
     return NameMatch(score, tuple(pairs), joined, numbers)
+
+
+def _missing_share(syllabic: bool, middle: bool, middle_cost: float, edge_cost: float) -> float:
+    """Share of an unmatched word's weight that counts against the match."""
+    if syllabic:
+        return 1.0
+    return middle_cost if middle else edge_cost
 
 
 def _middles(q_used: dict[int, tuple[int, float]]) -> tuple[set[int], set[int]]:
