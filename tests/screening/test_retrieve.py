@@ -1,6 +1,6 @@
 """Token expansion: the vectorised and batched look-ups give exactly what the plain definition
 gives (every listed token of the same skeleton or a close spelling, scored by
-``names.retrieval_sim``)."""
+``names.retrieval_sim``, refined for Latin spellings of one name as ``names.token_sim`` does)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from accord.screening import Screener
-from accord.screening.names import MIN_TOKEN_SIM, retrieval_sim
+from accord.screening.names import MIN_TOKEN_SIM, REFINE_MIN, retrieval_sim, spelling_sim
 from accord.screening.normalize import NameForm, skeleton
 from accord.screening.retrieve import FUZZY_CUTOFF, FUZZY_LIMIT, Retriever, _bucket
 
@@ -55,6 +55,8 @@ def _reference(r: Retriever, token: str, consonantal: bool) -> dict[int, float]:
         if tid not in sims:
             cons = consonantal or bool(r.consonantal_tok[tid])
             sim = retrieval_sim(token, r.index.vocab[tid], cons)
+            if not cons and sim >= REFINE_MIN["latin"]:  # as names.token_sim refines it
+                sim = max(sim, spelling_sim(token, r.index.vocab[tid]))
             if sim >= MIN_TOKEN_SIM:
                 sims[tid] = sim
     return sims
@@ -127,3 +129,65 @@ def test_prefetch_with_a_full_cache_still_batches(
     for token in ("ivanova", "smith", "ivanovasmith"):
         assert (token, False) in r._cache
         assert _as_sims(r, token, False) == _as_sims(one, token, False)
+
+
+def _coverage_of(s: Screener, form: NameForm, listed_tokens: tuple[str, ...]) -> float:
+    """The retrieval bound ``form`` gets on the listed forms written ``listed_tokens``."""
+    got = s.retriever._coverage_one(form)
+    assert got is not None
+    reached, cov = got
+    values = [
+        float(c)
+        for f, c in zip(reached.tolist(), cov.tolist(), strict=True)
+        if tuple(s.index.form_tokens(f)) == listed_tokens
+    ]
+    assert values, listed_tokens
+    return max(values)
+
+
+def test_a_word_counts_once_in_the_bound(real_screener: Screener) -> None:
+    """A query "Choe Sang" reaches the listed "CHOESONG" (posted joined for "Choe Song Il") as well as
+    "choe" and "song" word by word: counting both made the bound 1.0 for a name that leaves
+    "Ho" and "Il" unmatched, and such candidates crowded the ones worth scoring."""
+    latin = NameForm("Choe Sang Ho", ("choe", "sang", "ho"), "latin", False, frozenset())
+    assert _coverage_of(real_screener, latin, ("choe", "song", "il")) < 0.85
+    # Syllable by syllable, unmatched syllables cost their full weight (as in compare_tokens).
+    korean = NameForm("최상호", ("choe", "sang", "ho"), "korean-rr", False, frozenset())
+    assert _coverage_of(real_screener, korean, ("choe", "song", "il")) < 0.6
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Choe Sang Ho", "김정은", "Muammar Gaddafi", "Kim Jong Un", "Chonmyong Kim",
+     "Abd al Rahman Yasin", "عبد الرحمن ياسين", "Sergei Ivanov", "Viktor Bout", "Rosneft Oil"],
+)  # fmt: skip
+def test_bound_is_above_the_name_score(real_screener: Screener, name: str) -> None:
+    """Retrieval drops forms whose bound is below what the threshold needs: where the name
+    score could matter (0.6 or more) and every pair the detailed comparison aligned is one
+    retrieval reaches (fuzzy look-ups stay within an initial letter), the bound must not fall
+    below the score by more than the engine's margin."""
+    from accord.screening.engine import BOUND_SLACK, _Namer
+    from accord.screening.query import Query
+
+    s = real_screener
+    checked = 0
+    for form in s._query_forms(Query.of(name)):
+        got = s.retriever._coverage_one(form)
+        assert got is not None
+        reach = {
+            t: set(s.retriever.expand(t, form.consonantal).forms.tolist())
+            for t in (*form.tokens, *map("".join, itertools.pairwise(form.tokens)))
+        }
+        for f_idx, cov in zip(got[0].tolist(), got[1].tolist(), strict=True):
+            evidence = _Namer(s, [form]).best([f_idx])
+            assert evidence is not None
+            pairs = [p for p in evidence.match.pairs if p.query and p.listed]
+            reachable = all(
+                f_idx in reach[p.query]
+                or any(f_idx in reach.get(j, ()) for j in reach if p.query in j and j != p.query)
+                for p in pairs
+            )
+            if evidence.score >= 0.6 and reachable:
+                assert evidence.score <= cov + BOUND_SLACK, (name, s.index.form_tokens(f_idx), cov)
+                checked += 1
+    assert checked

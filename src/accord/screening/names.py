@@ -67,7 +67,7 @@ def token_sim(a: str, b: str, consonantal: bool = False, sides: int = 0) -> floa
         return _factor(sa, sb) * sim * sim if sa and sb else 0.0
     if coarse < REFINE_MIN["latin"]:
         return coarse  # too far apart for one name's spellings (and the common case: cheap)
-    return max(coarse, _spelling_sim(a, b))
+    return max(coarse, spelling_sim(a, b))
 
 
 # Below these ``retrieval_sim`` values the refinements cannot lift a pair to MIN_TOKEN_SIM.
@@ -124,7 +124,7 @@ def spelling_key(token: str) -> str:
     return _FINAL_AH.sub("a", key)
 
 
-def _spelling_sim(a: str, b: str) -> float:
+def spelling_sim(a: str, b: str) -> float:
     if min(len(a), len(b)) < SPELLING_MIN_LEN:
         return 0.0
     sim = float(Levenshtein.normalized_similarity(spelling_key(a), spelling_key(b)))
@@ -262,7 +262,7 @@ def _joined_sim(a: str, b: str, consonantal: bool, sides: int) -> float:
             sim = sim if refined < 0 else refined
         return 0.92 * sim
     sim = float(Levenshtein.normalized_similarity(a, b))
-    return max(sim, _spelling_sim(a, b)) if sim >= JOINED_REFINE_MIN else sim
+    return max(sim, spelling_sim(a, b)) if sim >= JOINED_REFINE_MIN else sim
 
 
 JOINED_REFINE_MIN = 0.75

@@ -27,9 +27,13 @@ from accord.screening.names import (
     LEAST_CANDIDATE_COST,
     LEAST_QUERY_COST,
     MIN_TOKEN_SIM,
+    REFINE_MIN,
+    SPELLING_MIN_LEN,
     retrieval_sim,
+    spelling_sim,
 )
 from accord.screening.normalize import NameForm, skeleton
+from accord.screening.scripts import SYLLABIC_METHODS
 
 FUZZY_CUTOFF = 0.7
 FUZZY_LIMIT = 40
@@ -87,6 +91,7 @@ class Retriever:
         self.skel_id = {s: i for i, s in enumerate(index.skeletons)}
         self.tok_skel = skel
         self.tok_alpha = np.fromiter((t.isalpha() for t in index.vocab), bool, len(index.vocab))
+        self.tok_len = np.fromiter((len(t) for t in index.vocab), np.int64, len(index.vocab))
         self.tok_vowel = np.fromiter(
             (not _VOWELS.isdisjoint(t) for t in index.vocab), bool, len(index.vocab)
         )
@@ -95,7 +100,10 @@ class Retriever:
             if len(s) >= 2 and not s[0].isdigit():
                 self.skel_buckets.setdefault(s[0], []).append(s)
         self.acc = np.zeros(index.form_count, dtype=np.float32)
+        self.acc_q = np.zeros(index.form_count, dtype=np.float32)
         self.acc_w = np.zeros(index.form_count, dtype=np.float32)
+        self.best = np.zeros(index.form_count, dtype=np.float32)
+        self.best_w = np.zeros(index.form_count, dtype=np.float32)
         self.seen = np.zeros(index.form_count, dtype=np.int32)
         # Total weight of each listed form's tokens.
         ptr = index.arrays["form_tok_ptr"]
@@ -276,7 +284,20 @@ class Retriever:
         q_alpha = np.repeat(np.array([t.isalpha() for t in tokens]), count_a)
         boost = (lev >= 0.6) & self.tok_vowel[tids_a] & skel_same & q_vowel
         got = np.where(boost, np.maximum(lev, 0.6 + 0.35 * lev), lev)
-        got[~(q_alpha & self.tok_alpha[tids_a])] = 0.0
+        alpha = q_alpha & self.tok_alpha[tids_a]
+        got[~alpha] = 0.0
+        # Latin spellings of one name (names.token_sim's refinement, "Gaddafi" / "Ghadaffi"):
+        # the detailed comparison scores them higher, and the bound must follow.
+        q_len = np.repeat(np.array([len(t) for t in tokens], np.int64), count_a)
+        refine = (
+            alpha
+            & (got >= REFINE_MIN["latin"])
+            & (lev < 1.0)
+            & (np.minimum(q_len, self.tok_len[tids_a]) >= SPELLING_MIN_LEN)
+            & ~self.consonantal_tok[tids_a]
+        )
+        for pos in np.flatnonzero(refine).tolist():
+            got[pos] = max(got[pos], spelling_sim(pair_tok[pos], vocab[pair_ids[pos]]))
         # Listed tokens of vowel-less romanizations are compared by names.retrieval_sim itself.
         for pos in np.flatnonzero(self.consonantal_tok[tids_a]).tolist():
             got[pos] = retrieval_sim(pair_tok[pos], vocab[pair_ids[pos]], True)
@@ -415,45 +436,72 @@ class Retriever:
     def _coverage_one(
         self, form: NameForm
     ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float32]] | None:
+        """Per listed form reached, the name score ``names.compare_tokens`` would give if every
+        query word met its most similar listed word: the same weighted sum (a pair weighs the
+        mean of its two words' weights) over the same denominator, with the least costs for
+        words left unmatched."""
         tokens = form.tokens
         exps = [self.expand(t, form.consonantal) for t in tokens]
         total = sum(e.weight for e in exps)
         if total <= 0:
             return None
-        acc, acc_w = self.acc, self.acc_w
-        touched: list[npt.NDArray[np.int32]] = []
-        for ch in exps:
-            if not ch.forms.size:
-                continue
-            # Per listed form, the best similarity this query token reaches (an expansion
-            # lists each form once, with its best token), and the weight of that token.
-            acc[ch.forms] += ch.sims * ch.weight
-            acc_w[ch.forms] += ch.listed_weights
-            touched.append(ch.forms)
         # Two query words that the list writes as one ("Chon Myong" / "CHONMYONG"): the joined
         # word stands for the pair.
-        for i in range(len(tokens) - 1):
-            joined = self.expand(tokens[i] + tokens[i + 1], form.consonantal)
-            if not joined.forms.size:
+        joined = [
+            self.expand(tokens[i] + tokens[i + 1], form.consonantal) for i in range(len(tokens) - 1)
+        ]
+        # Syllable by syllable (names.compare_tokens), near misses count squared, and a
+        # syllable missing on either side costs its full weight.
+        syllabic = form.method in SYLLABIC_METHODS
+        q_cost, l_cost = (1.0, 1.0) if syllabic else (LEAST_QUERY_COST, LEAST_CANDIDATE_COST)
+        # Per listed form: the matched pairs' weighted similarity, the query and the listed
+        # weight they cover.
+        num, q_w, l_w, best, best_w = self.acc, self.acc_q, self.acc_w, self.best, self.best_w
+        touched: list[npt.NDArray[np.int32]] = []
+        for i, ch in enumerate(exps):
+            # The best similarity this query word reaches per listed form, alone or joined
+            # with a neighbour (an expansion lists a form once, with its best token), and the
+            # weight of the listed word it reaches. A word counts once: adding its own and its
+            # pair's similarity would let a form matching two words of three look complete.
+            parts = [p for p in (ch, *joined[max(i - 1, 0) : i + 1]) if p.forms.size]
+            if not parts:
                 continue
-            pair_w = exps[i].weight + exps[i + 1].weight
-            # A form that matched the pair word by word is already counted: the sum is capped.
-            acc[joined.forms] = np.minimum(acc[joined.forms] + joined.sims * pair_w, total)
-            acc_w[joined.forms] += joined.listed_weights
-            touched.append(joined.forms)
+            if len(parts) == 1:
+                forms, sims, weights = parts[0].forms, parts[0].sims, parts[0].listed_weights
+            else:
+                for part in parts:
+                    best[part.forms] = np.maximum(best[part.forms], part.sims)
+                    best_w[part.forms] = np.maximum(best_w[part.forms], part.listed_weights)
+                forms = self._distinct(np.concatenate([p.forms for p in parts]))
+                sims, weights = best[forms], best_w[forms]
+                best[forms] = 0.0
+                best_w[forms] = 0.0
+            if syllabic:
+                sims = sims * sims
+            num[forms] += sims * (ch.weight + weights) / 2
+            q_w[forms] += ch.weight
+            l_w[forms] += weights
+            touched.append(forms)
         if not touched:
             return None
         reached = self._distinct(np.concatenate(touched) if len(touched) > 1 else touched[0])
-        # Initials reach no listed word here but may match one in the detailed comparison:
-        # count them as matched, so the bound stays a bound.
-        initials = [e.weight for t, e in zip(tokens, exps, strict=True) if len(t) == 1]
-        got = acc[reached] + INITIAL_SIM * sum(initials)
-        # Listed words no query word reached still cost (at least names.LEAST_CANDIDATE_COST).
-        extra = np.maximum(self.form_weight[reached] - acc_w[reached] - len(initials), 0.0)
-        den = got + LEAST_QUERY_COST * np.maximum(total - got, 0.0) + LEAST_CANDIDATE_COST * extra
+        # Initials reach no listed word here but may match one (of weight up to 1) in the
+        # detailed comparison: count them as matched, so the bound stays a bound.
+        initials = sum(e.weight for t, e in zip(tokens, exps, strict=True) if len(t) == 1)
+        n_initials = sum(len(t) == 1 for t in tokens)
+        got = num[reached] + INITIAL_SIM * (initials + n_initials) / 2
+        matched_q = q_w[reached] + initials
+        matched_l = l_w[reached] + n_initials
+        # Words no word of the other side reached still cost (at least the LEAST_* costs).
+        den = (
+            (matched_q + matched_l) / 2
+            + q_cost * np.maximum(total - matched_q, 0.0)
+            + l_cost * np.maximum(self.form_weight[reached] - matched_l, 0.0)
+        )
         cov = np.minimum(got / np.maximum(den, 1e-6), 1.0)
-        acc[reached] = 0.0
-        acc_w[reached] = 0.0
+        num[reached] = 0.0
+        q_w[reached] = 0.0
+        l_w[reached] = 0.0
         return reached, cov.astype(np.float32)
 
     def _distinct(self, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
