@@ -62,8 +62,10 @@ def _reference(r: Retriever, token: str, consonantal: bool) -> dict[int, float]:
     return sims
 
 
-def _as_sims(r: Retriever, token: str, consonantal: bool) -> tuple[list[int], list[float]]:
-    exp = r.expand(token, consonantal)
+def _as_sims(
+    r: Retriever, token: str, consonantal: bool, joined: bool = False
+) -> tuple[list[int], list[float]]:
+    exp = r.expand(token, consonantal, joined)
     return exp.forms.tolist(), exp.sims.tolist()
 
 
@@ -88,7 +90,7 @@ def test_expansion_matches_reference(real_screener: Screener) -> None:
     for consonantal in (False, True):
         for token in TOKENS:
             want = _reference_postings(r, _reference(r, token, consonantal))
-            got = r._expand(token, consonantal)
+            got = r.expand(token, consonantal)
             assert got.forms.tolist() == want[0], (token, consonantal)
             assert got.sims.tolist() == want[1], (token, consonantal)
             assert got.listed_weights.tolist() == want[2], (token, consonantal)
@@ -104,10 +106,14 @@ def test_prefetch_matches_one_by_one(real_screener: Screener) -> None:
     batched.prefetch(forms)
     batched.prefetch(forms[:3])  # all cached: nothing to do
     for form in forms:
-        for token in (*form.tokens, "".join(form.tokens)):
+        for token in form.tokens:
             assert _as_sims(batched, token, form.consonantal) == _as_sims(
                 one, token, form.consonantal
             )
+        pair = "".join(form.tokens)
+        assert _as_sims(batched, pair, form.consonantal, True) == _as_sims(
+            one, pair, form.consonantal, True
+        )
 
 
 def test_prefetch_with_a_full_cache_still_batches(
@@ -126,9 +132,25 @@ def test_prefetch_with_a_full_cache_still_batches(
     r.prefetch(new)
     # "smith" was cached already (and is kept); "ivanova" and the joined pair, in one call.
     assert calls == [2]
-    for token in ("ivanova", "smith", "ivanovasmith"):
-        assert (token, False) in r._cache
-        assert _as_sims(r, token, False) == _as_sims(one, token, False)
+    for token, joined in (("ivanova", False), ("smith", False), ("ivanovasmith", True)):
+        assert (token, False, joined) in r._cache
+        assert _as_sims(r, token, False, joined) == _as_sims(one, token, False, joined)
+
+
+def test_joined_words_reach_the_same_spelling_or_skeleton_only(real_screener: Screener) -> None:
+    """Two query words written as one stand for listed words spelt the same or with the same
+    consonants ("kimjongun" / "KIMJONGUN", "qadhafi" / "gaddafi"), not for fuzzy neighbours."""
+    r = Retriever(real_screener.index)
+    for token in ("kimjong", "qadhafi", "jongun", "aleksandr"):
+        want = {
+            t: s
+            for t, s in _reference(r, token, False).items()
+            if real_screener.index.vocab[t] == token
+            or skeleton(real_screener.index.vocab[t]) == skeleton(token)
+        }
+        got = r.expand(token, False, joined=True)
+        assert got.forms.tolist() == _reference_postings(r, want)[0], token
+        assert r.expand(token, False).forms.size >= got.forms.size
 
 
 def _coverage_of(s: Screener, form: NameForm, listed_tokens: tuple[str, ...]) -> float:
@@ -146,9 +168,9 @@ def _coverage_of(s: Screener, form: NameForm, listed_tokens: tuple[str, ...]) ->
 
 
 def test_a_word_counts_once_in_the_bound(real_screener: Screener) -> None:
-    """A query "Choe Sang" reaches the listed "CHOESONG" (posted joined for "Choe Song Il") as well as
-    "choe" and "song" word by word: counting both made the bound 1.0 for a name that leaves
-    "Ho" and "Il" unmatched, and such candidates crowded the ones worth scoring."""
+    """A query "Choe Sang" reaches the listed "CHOESONG" (posted joined for "Choe Song Il") as
+    well as "choe" and "song" word by word: counting both made the bound 1.0 for a name that
+    leaves "Ho" and "Il" unmatched, and such candidates crowded the ones worth scoring."""
     latin = NameForm("Choe Sang Ho", ("choe", "sang", "ho"), "latin", False, frozenset())
     assert _coverage_of(real_screener, latin, ("choe", "song", "il")) < 0.85
     # Syllable by syllable, unmatched syllables cost their full weight (as in compare_tokens).

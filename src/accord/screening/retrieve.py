@@ -11,9 +11,11 @@ repeat the same given names and words.
 
 from __future__ import annotations
 
+import math
+import re
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -28,9 +30,11 @@ from accord.screening.names import (
     LEAST_QUERY_COST,
     MIN_TOKEN_SIM,
     REFINE_MIN,
+    SPELLING_FACTOR,
+    SPELLING_MIN,
     SPELLING_MIN_LEN,
     retrieval_sim,
-    spelling_sim,
+    spelling_key,
 )
 from accord.screening.normalize import NameForm, skeleton
 from accord.screening.scripts import SYLLABIC_METHODS
@@ -38,11 +42,14 @@ from accord.screening.scripts import SYLLABIC_METHODS
 FUZZY_CUTOFF = 0.7
 FUZZY_LIMIT = 40
 SKELETON_CUTOFF = 0.65
+JOINED_SKELETON_CUTOFF = 0.8
 CACHE_SIZE = 20_000
 INITIAL_WEIGHT = 0.3
 _VOWELS = frozenset("aeiouy")
+_DIGIT = re.compile(r"\d")
 _EMPTY = np.empty(0, np.float32)
 _EMPTY_INT = np.empty(0, np.int32)
+_Key = tuple[str, bool, bool]  # token, consonantal, joined (see Retriever.expand)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +60,29 @@ class Expansion:
     sims: npt.NDArray[np.float32]
     listed_weights: npt.NDArray[np.float32]
     weight: float
+    # Per listed form, the pair's share of the name score's numerator (see
+    # Retriever._coverage_one), made once: cached expansions are used by many queries.
+    _terms: dict[bool, npt.NDArray[np.float32]] = field(default_factory=dict, compare=False)
+
+    def terms(self, syllabic: bool) -> npt.NDArray[np.float32]:
+        got = self._terms.get(syllabic)
+        if got is None:
+            got = _terms(self.sims, self.weight, self.listed_weights, syllabic)
+            self._terms[syllabic] = got
+        return got
+
+
+def _terms(
+    sims: npt.NDArray[np.float32],
+    weight: float,
+    listed_weights: npt.NDArray[np.float32],
+    syllabic: bool,
+) -> npt.NDArray[np.float32]:
+    """A matched pair's part of names.compare_tokens' numerator: its similarity (squared when
+    compared syllable by syllable) times the mean of the two words' weights."""
+    sims = sims * sims if syllabic else sims
+    out: npt.NDArray[np.float32] = sims * ((listed_weights + np.float32(weight)) * 0.5)
+    return out
 
 
 class Retriever:
@@ -91,6 +121,7 @@ class Retriever:
         self.skel_id = {s: i for i, s in enumerate(index.skeletons)}
         self.tok_skel = skel
         self.tok_alpha = np.fromiter((t.isalpha() for t in index.vocab), bool, len(index.vocab))
+        self.vocab_array = np.array(index.vocab, dtype=object)
         self.tok_len = np.fromiter((len(t) for t in index.vocab), np.int64, len(index.vocab))
         self.tok_vowel = np.fromiter(
             (not _VOWELS.isdisjoint(t) for t in index.vocab), bool, len(index.vocab)
@@ -99,6 +130,14 @@ class Retriever:
         for s in index.skeletons:
             if len(s) >= 2 and not s[0].isdigit():
                 self.skel_buckets.setdefault(s[0], []).append(s)
+        # The same ordered by length, with each one's length and place in its bucket: the
+        # lengths a skeleton can reach are one slice.
+        self.skel_by_len: dict[str, tuple[list[str], npt.NDArray[np.int64], npt.NDArray[np.int64]]]
+        self.skel_by_len = {}
+        for letter, bucket in self.skel_buckets.items():
+            lengths = np.fromiter((len(b) for b in bucket), np.int64, len(bucket))
+            order = np.argsort(lengths, kind="stable")
+            self.skel_by_len[letter] = ([bucket[i] for i in order.tolist()], lengths[order], order)
         self.acc = np.zeros(index.form_count, dtype=np.float32)
         self.acc_q = np.zeros(index.form_count, dtype=np.float32)
         self.acc_w = np.zeros(index.form_count, dtype=np.float32)
@@ -112,18 +151,22 @@ class Retriever:
         self.form_weight = (sums[ptr[1:]] - sums[ptr[:-1]]).astype(np.float32)
         self.post_ptr = index.arrays["post_ptr"]
         self.post_forms = index.arrays["post_forms"]
-        self._cache: OrderedDict[tuple[str, bool], Expansion] = OrderedDict()
+        self._cache: OrderedDict[_Key, Expansion] = OrderedDict()
 
     # -- token expansion -----------------------------------------------------------------------
-    def expand(self, token: str, consonantal: bool) -> Expansion:
-        key = (token, consonantal)
+    def expand(self, token: str, consonantal: bool, joined: bool = False) -> Expansion:
+        """The listed forms ``token`` reaches. ``joined``: two query words written as one, which
+        only listed words of the same spelling or the same consonant skeleton stand for (a
+        fuzzy look-up of long joined words costs much and found nothing the words themselves
+        did not find)."""
+        key = (token, consonantal, joined)
         hit = self._cache.get(key)
         if hit is not None:
             self._cache.move_to_end(key)
             return hit
-        return self._store(key, self._expand(token, consonantal))
+        return self._store(key, self._expand_many([key])[0])
 
-    def _store(self, key: tuple[str, bool], found: Expansion) -> Expansion:
+    def _store(self, key: _Key, found: Expansion) -> Expansion:
         self._cache[key] = found
         if len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
@@ -132,17 +175,17 @@ class Retriever:
     def prefetch(self, forms: Iterable[NameForm]) -> None:
         """Expand the tokens of many query forms at once (a batch): their fuzzy look-ups are
         made together, many tokens per vectorised comparison, instead of one by one."""
-        keys: dict[tuple[str, bool], None] = {}
+        keys: dict[_Key, None] = {}
         for form in forms:
             toks = form.tokens
             for i, tok in enumerate(toks):
-                keys[(tok, form.consonantal)] = None
+                keys[(tok, form.consonantal, False)] = None
                 if i + 1 < len(toks):
-                    keys[(tok + toks[i + 1], form.consonantal)] = None
+                    keys[(tok + toks[i + 1], form.consonantal, True)] = None
         if len(keys) > CACHE_SIZE:
             return  # more than the cache holds: expanded one by one as they come
         cache = self._cache
-        todo: list[tuple[str, bool]] = []
+        todo: list[_Key] = []
         for key in keys:
             if key in cache:
                 # Used again by this batch: make it recent, so storing the new expansions
@@ -153,28 +196,33 @@ class Retriever:
         for key, found in zip(todo, self._expand_many(todo), strict=True):
             self._store(key, found)
 
-    def _expand(self, token: str, consonantal: bool) -> Expansion:
-        return self._expand_many([(token, consonantal)])[0]
-
-    def _expand_many(self, keys: list[tuple[str, bool]]) -> list[Expansion]:
-        """The expansions of many (token, consonantal) keys. The fuzzy look-ups, the edit
-        similarities and the postings are computed for all of them together, vectorised:
+    def _expand_many(self, keys: list[_Key]) -> list[Expansion]:
+        """The expansions of many (token, consonantal, joined) keys. The fuzzy look-ups, the
+        edit similarities and the postings are computed for all of them together, vectorised:
         per-token numpy and rapidfuzz calls cost more in call overhead than in work."""
-        fuzzy = self._fuzzy_many([t for t, cons in keys if not cons and _fuzzy_token(t)])
-        close = self._close_skeletons([skeleton(t) for t, cons in keys if cons and _fuzzy_token(t)])
+        fuzzy = self._fuzzy_many([t for t, cons, j in keys if not (cons or j) and _fuzzy_token(t)])
+        close = self._close_skeletons(
+            [skeleton(t) for t, cons, j in keys if cons and not j and _fuzzy_token(t)],
+            SKELETON_CUTOFF,
+        )
+        # Joined words: long skeletons, where one letter apart is already a close match.
+        close_joined = self._close_skeletons(
+            [skeleton(t) for t, cons, j in keys if cons and j and _fuzzy_token(t)],
+            JOINED_SKELETON_CUTOFF,
+        )
         found: list[tuple[list[int], list[float]]] = []
         voweled: list[int] = []
-        for n, (token, cons) in enumerate(keys):
+        for n, (token, cons, joined) in enumerate(keys):
             exact = self.tok_id.get(token)
             found.append(([exact], [1.0]) if exact is not None else ([], []))
             if _fuzzy_token(token):
                 if cons:
-                    self._similar_consonantal(token, found[n], close)
+                    self._similar_consonantal(token, found[n], close_joined if joined else close)
                 else:
                     voweled.append(n)
         if voweled:
             self._similar_voweled([keys[n][0] for n in voweled], [found[n] for n in voweled], fuzzy)
-        return self._postings([t for t, _ in keys], found)
+        return self._postings([t for t, _, _ in keys], found)
 
     def _postings(
         self, tokens: list[str], found: list[tuple[list[int], list[float]]]
@@ -249,34 +297,46 @@ class Retriever:
         """Add to each ``found`` the listed tokens with the same skeleton as its token or a small
         edit distance, with ``retrieval_sim`` of each, computed for all tokens in one vectorised
         pass (rapidfuzz's paired ``cpdist``, then numpy)."""
-        pair_tok: list[str] = []
-        pair_ids: list[int] = []
-        counts: list[int] = []
+        parts: list[npt.NDArray[np.int32]] = []
+        owner_of: list[int] = []
         skel_nos: list[int] = []
-        for token, (tids, _) in zip(tokens, found, strict=True):
+        exact = np.full(len(tokens), -1, np.int64)
+        for n, (token, (tids, _)) in enumerate(zip(tokens, found, strict=True)):
             skel = skeleton(token)
-            cands: list[int] = []
             ids = self.skel_tokens.get(skel)
             if ids is not None and len(skel) >= 2:
-                cands.extend(ids[:200].tolist())
-            cands.extend(fuzzy[token])
-            exact = tids[0] if tids else -1
-            cands = [t for t in dict.fromkeys(cands) if t != exact]
-            counts.append(len(cands))
+                parts.append(ids[:200].astype(np.int32, copy=False))
+                owner_of.append(n)
+            near = fuzzy.get(token)
+            if near:
+                parts.append(np.array(near, np.int32))
+                owner_of.append(n)
             skel_nos.append(self.skel_id.get(skel, -1))
-            pair_ids.extend(cands)
-            pair_tok.extend([token] * len(cands))
-        if not pair_ids:
+            if tids:
+                exact[n] = tids[0]
+        if not parts:
             return
-        vocab = self.index.vocab
-        tids_a = np.array(pair_ids, dtype=np.int64)
+        cands = np.concatenate(parts).astype(np.int64)
+        owner = np.repeat(np.array(owner_of, np.int64), [p.size for p in parts])
+        # Each token's candidates once, in the order found, without its exact match; and only
+        # those of a length an edit similarity of REFINE_MIN["latin"] allows (the others
+        # cannot reach MIN_TOKEN_SIM) unless a vowel-less romanization, compared by skeleton.
+        _, first = np.unique(owner * len(self.index.vocab) + cands, return_index=True)
+        first.sort()
+        cands, owner = cands[first], owner[first]
+        t_len = np.array([len(t) for t in tokens], np.int64)[owner]
+        c_len = self.tok_len[cands]
+        fits = np.minimum(t_len, c_len) >= REFINE_MIN["latin"] * np.maximum(t_len, c_len)
+        keep = (cands != exact[owner]) & (fits | self.consonantal_tok[cands])
+        tids_a, owner = cands[keep], owner[keep]
+        if not tids_a.size:
+            return
+        pair_tok = np.array(tokens, dtype=object)[owner]
+        pair_str = self.vocab_array[tids_a]
         lev = process.cpdist(
-            pair_tok,
-            [vocab[t] for t in pair_ids],
-            scorer=Levenshtein.normalized_similarity,
-            dtype=np.float64,
+            pair_tok, pair_str, scorer=Levenshtein.normalized_similarity, dtype=np.float64
         )
-        count_a = np.array(counts, dtype=np.int64)
+        count_a = np.bincount(owner, minlength=len(tokens))
         # names.retrieval_sim, vectorised: a transliteration variant (same skeleton, close, with
         # vowels on both sides) gets a boost; words with digits only match themselves.
         skel_same = self.tok_skel[tids_a] == np.repeat(np.array(skel_nos, np.int64), count_a)
@@ -296,15 +356,22 @@ class Retriever:
             & (np.minimum(q_len, self.tok_len[tids_a]) >= SPELLING_MIN_LEN)
             & ~self.consonantal_tok[tids_a]
         )
-        for pos in np.flatnonzero(refine).tolist():
-            got[pos] = max(got[pos], spelling_sim(pair_tok[pos], vocab[pair_ids[pos]]))
+        where = np.flatnonzero(refine).tolist()
+        if where:  # names.spelling_sim, vectorised
+            spelled = process.cpdist(
+                [spelling_key(t) for t in pair_tok[where].tolist()],
+                [spelling_key(t) for t in pair_str[where].tolist()],
+                scorer=Levenshtein.normalized_similarity,
+                dtype=np.float64,
+            )
+            spelled = np.where(spelled >= SPELLING_MIN, SPELLING_FACTOR * spelled, 0.0)
+            got[where] = np.maximum(got[where], spelled)
         # Listed tokens of vowel-less romanizations are compared by names.retrieval_sim itself.
         for pos in np.flatnonzero(self.consonantal_tok[tids_a]).tolist():
-            got[pos] = retrieval_sim(pair_tok[pos], vocab[pair_ids[pos]], True)
+            got[pos] = retrieval_sim(pair_tok[pos], pair_str[pos], True)
         keep = got >= MIN_TOKEN_SIM
         kept_ids = tids_a[keep].tolist()
         kept_sims = got[keep].tolist()
-        owner = np.repeat(np.arange(len(tokens)), count_a)
         kept_counts = np.bincount(owner[keep], minlength=len(tokens)).tolist()
         start = 0
         for (tids, sims), n in zip(found, kept_counts, strict=True):
@@ -327,9 +394,10 @@ class Retriever:
             if entry is None:
                 continue
             words, ids, lens = entry
-            span = int(length * (1 - FUZZY_CUTOFF)) + 1
-            lo = int(np.searchsorted(lens, max(3, length - span), "left"))
-            hi = int(np.searchsorted(lens, length + span, "right"))
+            # An edit similarity of FUZZY_CUTOFF needs the lengths within that ratio.
+            shortest = max(3, math.ceil(length * FUZZY_CUTOFF - 1e-9))
+            lo = int(np.searchsorted(lens, shortest, "left"))
+            hi = int(np.searchsorted(lens, length / FUZZY_CUTOFF + 1e-9, "right"))
             if lo >= hi:
                 continue
             scores = process.cdist(
@@ -339,19 +407,22 @@ class Retriever:
                 score_cutoff=FUZZY_CUTOFF,
                 dtype=np.float64,
             )
-            w_ids, w_lens = ids[lo:hi], lens[lo:hi]
-            for tok, row in zip(toks, scores, strict=True):
-                hits = np.flatnonzero(row >= FUZZY_CUTOFF)
-                if not hits.size:
-                    continue
-                h_lens = w_lens[hits]
-                # By length, then best first, then vocabulary order (as process.extract does).
-                hits = hits[np.lexsort((hits, -row[hits], h_lens))]
-                if hits.size > FUZZY_LIMIT:
-                    h_lens = w_lens[hits]
-                    starts = np.searchsorted(h_lens, h_lens, "left")
-                    hits = hits[np.arange(hits.size) - starts < FUZZY_LIMIT]
-                out[tok] = w_ids[hits].tolist()
+            # All the group's hits at once: by token, then length, then best first, then
+            # vocabulary order (as process.extract gives them), at most FUZZY_LIMIT per length.
+            rows, cols = np.nonzero(scores >= FUZZY_CUTOFF)
+            if not rows.size:
+                continue
+            h_lens = lens[lo:hi][cols]
+            order = np.lexsort((cols, -scores[rows, cols], h_lens, rows))
+            rows, cols, h_lens = rows[order], cols[order], h_lens[order]
+            new_group = np.ones(rows.size, dtype=bool)
+            new_group[1:] = (rows[1:] != rows[:-1]) | (h_lens[1:] != h_lens[:-1])
+            starts = np.maximum.accumulate(np.where(new_group, np.arange(rows.size), 0))
+            keep = np.arange(rows.size) - starts < FUZZY_LIMIT
+            rows, found = rows[keep], ids[lo:hi][cols[keep]].tolist()
+            bounds = np.searchsorted(rows, np.arange(len(toks) + 1)).tolist()
+            for n, tok in enumerate(toks):
+                out[tok] = found[bounds[n] : bounds[n + 1]]
         return out
 
     def _similar_consonantal(
@@ -380,10 +451,13 @@ class Retriever:
                     tids.append(tid)
                     sims.append(sim)
 
-    def _close_skeletons(self, skels: list[str]) -> dict[str, list[tuple[str, float]]]:
+    def _close_skeletons(
+        self, skels: list[str], cutoff: float
+    ) -> dict[str, list[tuple[str, float]]]:
         """Per skeleton, the listed skeletons of its first letter with an edit similarity of
-        at least SKELETON_CUTOFF, with it: at most FUZZY_LIMIT, best first (ties in list order,
-        as process.extract gives them). Skeletons of one letter are compared in one call."""
+        at least ``cutoff``, with it: at most FUZZY_LIMIT, best first (ties in list order, as
+        process.extract gives them). Skeletons of one letter and length are compared in one
+        call."""
         out: dict[str, list[tuple[str, float]]] = {}
         groups: dict[str, list[str]] = {}
         for skel in dict.fromkeys(skels):
@@ -391,23 +465,30 @@ class Retriever:
             if skel:
                 groups.setdefault(skel[0], []).append(skel)
         for letter, group in groups.items():
-            candidates = self.skel_buckets.get(letter)
-            if not candidates:
+            entry = self.skel_by_len.get(letter)
+            if entry is None:
                 continue
-            scores = process.cdist(
-                group,
-                candidates,
-                scorer=Levenshtein.normalized_similarity,
-                score_cutoff=SKELETON_CUTOFF,
-                dtype=np.float64,
-            )
-            for skel, row in zip(group, scores, strict=True):
-                hits = np.flatnonzero(row >= SKELETON_CUTOFF)
-                hits = hits[np.lexsort((hits, -row[hits]))][:FUZZY_LIMIT]
-                out[skel] = [
-                    (candidates[h], s)
-                    for h, s in zip(hits.tolist(), row[hits].tolist(), strict=True)
-                ]
+            words, lens, places = entry
+            for length, same in _by_length(group).items():
+                # An edit similarity of ``cutoff`` needs the lengths within that ratio.
+                lo = int(np.searchsorted(lens, math.ceil(length * cutoff - 1e-9)))
+                hi = int(np.searchsorted(lens, length / cutoff + 1e-9, "right"))
+                if lo >= hi:
+                    continue
+                scores = process.cdist(
+                    same,
+                    words[lo:hi],
+                    scorer=Levenshtein.normalized_similarity,
+                    score_cutoff=cutoff,
+                    dtype=np.float64,
+                )
+                for skel, row in zip(same, scores, strict=True):
+                    hits = np.flatnonzero(row >= cutoff)
+                    hits = hits[np.lexsort((places[lo:hi][hits], -row[hits]))][:FUZZY_LIMIT]
+                    out[skel] = [
+                        (words[lo + h], s)
+                        for h, s in zip(hits.tolist(), row[hits].tolist(), strict=True)
+                    ]
         return out
 
     # -- retrieval -----------------------------------------------------------------------------
@@ -448,16 +529,20 @@ class Retriever:
         # Two query words that the list writes as one ("Chon Myong" / "CHONMYONG"): the joined
         # word stands for the pair.
         joined = [
-            self.expand(tokens[i] + tokens[i + 1], form.consonantal) for i in range(len(tokens) - 1)
+            self.expand(tokens[i] + tokens[i + 1], form.consonantal, joined=True)
+            for i in range(len(tokens) - 1)
         ]
         # Syllable by syllable (names.compare_tokens), near misses count squared, and a
         # syllable missing on either side costs its full weight.
         syllabic = form.method in SYLLABIC_METHODS
         q_cost, l_cost = (1.0, 1.0) if syllabic else (LEAST_QUERY_COST, LEAST_CANDIDATE_COST)
         # Per listed form: the matched pairs' weighted similarity, the query and the listed
-        # weight they cover.
-        num, q_w, l_w, best, best_w = self.acc, self.acc_q, self.acc_w, self.best, self.best_w
-        touched: list[npt.NDArray[np.int32]] = []
+        # weight they cover, summed over the query words (np.add.at on all of them at once).
+        best, best_w = self.best, self.best_w
+        f_parts: list[npt.NDArray[np.int32]] = []
+        t_parts: list[npt.NDArray[np.float32]] = []
+        w_parts: list[npt.NDArray[np.float32]] = []
+        q_parts: list[tuple[float, int]] = []
         for i, ch in enumerate(exps):
             # The best similarity this query word reaches per listed form, alone or joined
             # with a neighbour (an expansion lists a form once, with its best token), and the
@@ -466,25 +551,30 @@ class Retriever:
             parts = [p for p in (ch, *joined[max(i - 1, 0) : i + 1]) if p.forms.size]
             if not parts:
                 continue
-            if len(parts) == 1:
-                forms, sims, weights = parts[0].forms, parts[0].sims, parts[0].listed_weights
+            if len(parts) == 1 and parts[0] is ch:
+                forms, terms, weights = ch.forms, ch.terms(syllabic), ch.listed_weights
             else:
                 for part in parts:
                     best[part.forms] = np.maximum(best[part.forms], part.sims)
                     best_w[part.forms] = np.maximum(best_w[part.forms], part.listed_weights)
                 forms = self._distinct(np.concatenate([p.forms for p in parts]))
-                sims, weights = best[forms], best_w[forms]
+                weights = best_w[forms]
+                terms = _terms(best[forms], ch.weight, weights, syllabic)
                 best[forms] = 0.0
                 best_w[forms] = 0.0
-            if syllabic:
-                sims = sims * sims
-            num[forms] += sims * (ch.weight + weights) / 2
-            q_w[forms] += ch.weight
-            l_w[forms] += weights
-            touched.append(forms)
-        if not touched:
+            f_parts.append(forms)
+            t_parts.append(terms)
+            w_parts.append(weights)
+            q_parts.append((ch.weight, forms.size))
+        if not f_parts:
             return None
-        reached = self._distinct(np.concatenate(touched) if len(touched) > 1 else touched[0])
+        every = np.concatenate(f_parts) if len(f_parts) > 1 else f_parts[0]
+        num, q_w, l_w = self.acc, self.acc_q, self.acc_w
+        np.add.at(num, every, np.concatenate(t_parts) if len(t_parts) > 1 else t_parts[0])
+        np.add.at(l_w, every, np.concatenate(w_parts) if len(w_parts) > 1 else w_parts[0])
+        q_weights, sizes = zip(*q_parts, strict=True)
+        np.add.at(q_w, every, np.repeat(np.array(q_weights, np.float32), sizes))
+        reached = self._distinct(every)
         # Initials reach no listed word here but may match one (of weight up to 1) in the
         # detailed comparison: count them as matched, so the bound stays a bound.
         initials = sum(e.weight for t, e in zip(tokens, exps, strict=True) if len(t) == 1)
@@ -513,8 +603,15 @@ class Retriever:
         return distinct
 
 
+def _by_length(words: list[str]) -> dict[int, list[str]]:
+    groups: dict[int, list[str]] = {}
+    for word in words:
+        groups.setdefault(len(word), []).append(word)
+    return groups
+
+
 def _fuzzy_token(token: str) -> bool:
-    return len(token) >= 2 and not any(c.isdigit() for c in token)
+    return len(token) >= 2 and _DIGIT.search(token) is None
 
 
 def _bucket(token: str) -> str:
