@@ -10,6 +10,7 @@ from accord.screening.names import (
     SIDE_QUERY,
     compare_tokens,
     spelling_key,
+    syllable_sim,
     token_sim,
     vowel_aware_sim,
 )
@@ -95,3 +96,28 @@ def test_ayn_reads_as_a_vowel_mark_and_abd_forms_agree() -> None:
     arabic = analyze("عبد الرحمن ياسين", "person")[0].tokens
     latin = analyze("Abdul Rahman Yasin", "person")[0].tokens
     assert arabic[0] == latin[0] == "abd"
+
+
+def test_two_words_written_as_one_align_with_it() -> None:
+    """Names like "Jamal Eddin" / "JAMALEDDINE": two adjacent words of either side, joined,
+    align with one word of the other (the pair is one aligned pair in the explanation)."""
+    q, lt = ("mohammed", "nazer", "jamal", "eddin"), ("mohammed", "jamaleddine")
+    match = compare_tokens(q, ONES[:4], lt, ONES[:2])
+    assert ("jamal eddin", "jamaleddine") in [(p.query, p.listed) for p in match.pairs]
+    assert match.score > 0.75
+    # The other way round, and only close joined spellings count.
+    assert _score("mohammed jamaleddine", "mohammed nazer jamal eddin") > 0.7
+    assert _score("mohammed jamaleddine", "mohammed jamal hassan") < 0.6
+    # Information counts each query word once, its similarity that of its pair.
+    group = next(p for p in match.pairs if p.listed == "jamaleddine")
+    assert match.info == pytest.approx(1.0 + 2 * group.sim)
+
+
+def test_syllables_differing_by_a_vowel_are_other_syllables() -> None:
+    """김상훈 (Kim Sang-hun) is not "Kim Song Hun" (김성훈 in McCune-Reischauer): read syllable
+    by syllable, no transliteration boost applies, so "sang" / "song" do not align."""
+    assert token_sim("sang", "song") > 0.8  # as Latin spellings, a transliteration variant
+    assert syllable_sim("sang", "song") < 0.6
+    assert _score("kim sang hun", "kim song hun", syllabic=True) < 0.7
+    # A near spelling of one syllable still aligns, at a discount.
+    assert 0.6 <= syllable_sim("kyong", "kyung") < 0.8

@@ -348,11 +348,8 @@ class _Namer:
                 if qf.method != "latin" or listed.method != "latin":
                     value *= ROMANIZED_FACTOR
                 if best is None or value > best.score:
-                    info = sum(
-                        w * p.sim for w, p in zip(q_weights, match.pairs, strict=False) if p.listed
-                    )
                     weak = bool(flags[f_idx] & FLAG_WEAK)
-                    best = NameEvidence(qf, listed, match, value, weak, info)
+                    best = NameEvidence(qf, listed, match, value, weak, match.info)
         return best
 
 

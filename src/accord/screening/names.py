@@ -21,7 +21,7 @@ MIN_TOKEN_SIM = 0.6
 _VOWEL = re.compile("[aeiouy]")
 # Share of an unmatched listed token's weight that counts against the match: listed names
 # carry more names than a query, so they cost less than a query token that found nothing.
-EXTRA_CANDIDATE_COST = 0.3
+EXTRA_CANDIDATE_COST = 0.25
 # A query word the listed name lacks costs more (it may name someone else), but not its full
 # weight: lists differ in how many of a person's names they record.
 EXTRA_QUERY_COST = 0.4
@@ -68,6 +68,22 @@ def token_sim(a: str, b: str, consonantal: bool = False, sides: int = 0) -> floa
     if coarse < REFINE_MIN["latin"]:
         return coarse  # too far apart for one name's spellings (and the common case: cheap)
     return max(coarse, spelling_sim(a, b))
+
+
+@lru_cache(maxsize=100_000)
+def syllable_sim(a: str, b: str) -> float:
+    """Similarity of two romanized Chinese or Korean syllables: the plain edit similarity,
+    squared. Syllables that differ by a vowel ("sang" / "song") are other syllables, not
+    spellings of one (the query's several romanizations cover the spellings), so neither the
+    transliteration boost of ``retrieval_sim`` nor the Latin refinements apply."""
+    if a == b:
+        return 1.0
+    sim = (
+        retrieval_sim(a, b)
+        if len(a) == 1 or len(b) == 1 or not (a.isalpha() and b.isalpha())
+        else float(Levenshtein.normalized_similarity(a, b))
+    )
+    return sim * sim
 
 
 # Below these ``retrieval_sim`` values the refinements cannot lift a pair to MIN_TOKEN_SIM.
@@ -146,6 +162,7 @@ class NameMatch:
     pairs: tuple[Pair, ...]
     joined: bool = False
     numbers: str = ""  # "", "conflict" or "one-sided"
+    info: float = 0.0  # identifying weight of the matched query words, times their similarity
 
 
 def compare_tokens(
@@ -167,9 +184,7 @@ def compare_tokens(
     scored: list[tuple[float, int, int]] = []
     for i, qt in enumerate(query):
         for j, lt in enumerate(listed):
-            sim = token_sim(qt, lt, consonantal, sides)
-            if syllabic and sim < 1.0:
-                sim *= sim
+            sim = syllable_sim(qt, lt) if syllabic else token_sim(qt, lt, consonantal, sides)
             if sim >= MIN_TOKEN_SIM:
                 scored.append((sim, i, j))
     scored.sort(reverse=True)
@@ -180,17 +195,30 @@ def compare_tokens(
             continue
         q_used[i] = (j, sim)
         l_used.add(j)
-    num = den = 0.0
+    groups = _join_leftovers(query, listed, q_used, l_used, consonantal, syllabic, sides)
+    num = den = info = 0.0
     pairs: list[Pair] = []
     # With a single word to compare, a near miss ("Gomes" / "Games") is little evidence.
     single = len(query) == 1 or len(listed) == 1
     middle_q, middle_l = _middles(q_used)
     for i, qt in enumerate(query):
-        if i in q_used:
+        if i in groups:
+            q_idx, l_idx, sim = groups[i]
+            weight = (sum(q_weights[k] for k in q_idx) + sum(l_weights[k] for k in l_idx)) / 2
+            num += sim * weight
+            den += weight
+            info += sim * sum(q_weights[k] for k in q_idx)
+            pairs.append(
+                Pair(" ".join(query[k] for k in q_idx), " ".join(listed[k] for k in l_idx), sim)
+            )
+        elif i in q_used:
+            if any(i in g[0] for g in groups.values()):
+                continue  # the second word of a joined pair
             j, sim = q_used[i]
             weight = (q_weights[i] + l_weights[j]) / 2
             num += (sim * sim if single and sim < 1.0 else sim) * weight
             den += weight
+            info += sim * q_weights[i]
             pairs.append(Pair(qt, listed[j], sim))
         else:
             share = _missing_share(syllabic, i in middle_q, MIDDLE_QUERY_COST, EXTRA_QUERY_COST)
@@ -211,7 +239,12 @@ def compare_tokens(
         q_join = "".join(query)
         best = max(
             _joined_sim(q_join, "".join(listed), consonantal, sides),
-            _joined_sim(q_join, "".join(p.listed for p in pairs if p.listed), consonantal, sides),
+            _joined_sim(
+                q_join,
+                "".join(p.listed for p in pairs if p.listed).replace(" ", ""),
+                consonantal,
+                sides,
+            ),
         )
         if syllabic and best < 1.0:
             best *= best
@@ -223,7 +256,55 @@ def compare_tokens(
     if q_nums != l_nums:
         numbers = "conflict" if q_nums and l_nums else "one-sided"
         score *= NUMBER_CONFLICT if numbers == "conflict" else NUMBER_ONE_SIDED
-    return NameMatch(score, tuple(pairs), joined, numbers)
+    return NameMatch(score, tuple(pairs), joined, numbers, info)
+
+
+# Two adjacent words of one side written as one word on the other ("Jamal Eddin" /
+# "JAMALEDDINE"): only close matches count, the joined word being long.
+JOINED_PAIR_MIN = 0.85
+
+
+def _join_leftovers(
+    query: tuple[str, ...],
+    listed: tuple[str, ...],
+    q_used: dict[int, tuple[int, float]],
+    l_used: set[int],
+    consonantal: bool,
+    syllabic: bool,
+    sides: int,
+) -> dict[int, tuple[tuple[int, ...], tuple[int, ...], float]]:
+    """Align two adjacent unmatched words of one side, joined, with an unmatched word of the
+    other side. Updates ``q_used`` and ``l_used``; returns the groups by their first query word:
+    (query positions, listed positions, similarity)."""
+    groups: dict[int, tuple[tuple[int, ...], tuple[int, ...], float]] = {}
+    free_q = [i for i in range(len(query)) if i not in q_used]
+    free_l = [j for j in range(len(listed)) if j not in l_used]
+    if not free_q or not free_l or len(free_q) + len(free_l) < 3:
+        return groups
+    found: list[tuple[float, tuple[int, ...], tuple[int, ...]]] = []
+    for i in free_q:
+        if i + 1 in free_q:
+            for j in free_l:
+                sim = token_sim(query[i] + query[i + 1], listed[j], consonantal, sides)
+                found.append((sim, (i, i + 1), (j,)))
+    for j in free_l:
+        if j + 1 in free_l:
+            for i in free_q:
+                sim = token_sim(query[i], listed[j] + listed[j + 1], consonantal, sides)
+                found.append((sim, (i,), (j, j + 1)))
+    found.sort(reverse=True)
+    for sim, q_idx, l_idx in found:
+        if syllabic and sim < 1.0:
+            sim *= sim
+        if sim < JOINED_PAIR_MIN:
+            break
+        if any(i in q_used for i in q_idx) or any(j in l_used for j in l_idx):
+            continue
+        for i in q_idx:
+            q_used[i] = (l_idx[0], sim)
+        l_used.update(l_idx)
+        groups[q_idx[0]] = (q_idx, l_idx, sim)
+    return groups
 
 
 def _missing_share(syllabic: bool, middle: bool, middle_cost: float, edge_cost: float) -> float:

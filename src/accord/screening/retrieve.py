@@ -90,6 +90,12 @@ class Retriever:
         self.index = index
         self.tok_id = {t: i for i, t in enumerate(index.vocab)}
         self.weights = index.arrays["tok_weight"]
+        # The listed weight a token stands for in a match: a word seen only as two listed
+        # words joined ("CHONMYONG" for "Chon Myong") stands for both (at most 1 each), as
+        # names.compare_tokens counts them.
+        self.listed_weight = np.where(index.arrays["tok_real"], self.weights, 2.0).astype(
+            np.float32
+        )
         self.consonantal_tok = index.arrays["tok_consonantal"]
         skel = index.arrays["tok_skel"]
         order = np.argsort(skel, kind="stable")
@@ -260,7 +266,7 @@ class Retriever:
         )
         forms = self.post_forms[where]
         values = np.repeat(t_sims.astype(np.float32), lengths)
-        listed_w = np.repeat(self.weights[t_ids], lengths)
+        listed_w = np.repeat(self.listed_weight[t_ids], lengths)
         positions = np.arange(forms.size, dtype=np.int32)
         # Per token: its entries [e0, e1) and its postings [p0, p1).
         counts = np.bincount(np.array(owners, np.int64), minlength=len(tokens))
@@ -555,8 +561,10 @@ class Retriever:
                 forms, terms, weights = ch.forms, ch.terms(syllabic), ch.listed_weights
             else:
                 for part in parts:
+                    # A joined pair's listed word is shared by its two query words.
+                    listed_w = part.listed_weights if part is ch else part.listed_weights * 0.5
                     best[part.forms] = np.maximum(best[part.forms], part.sims)
-                    best_w[part.forms] = np.maximum(best_w[part.forms], part.listed_weights)
+                    best_w[part.forms] = np.maximum(best_w[part.forms], listed_w)
                 forms = self._distinct(np.concatenate([p.forms for p in parts]))
                 weights = best_w[forms]
                 terms = _terms(best[forms], ch.weight, weights, syllabic)
