@@ -1,9 +1,9 @@
 """Party ids: the documented scheme, pinned, and the same ids whichever roles a file fills.
 
-Party ids are hashed while staging, batch by batch, each distinct name normalised once (a role
-with no name or identifier in a batch gets a NULL id without hashing). These tests check the
-ids staged and stored against ``party_id_sql`` evaluated row by row over every column of the
-role — the scheme of earlier versions — on real names from the shared data.
+The commit looks parties up once per distinct tuple, over the party columns that hold a value
+somewhere in the run (a role whose columns are all empty gets no lookup and a NULL id). These
+tests check the ids it stores against ``party_id_sql`` evaluated row by row over every column
+of the role — the scheme of earlier versions — on real names from the shared data.
 """
 
 from __future__ import annotations
@@ -14,12 +14,9 @@ import random
 from pathlib import Path
 
 import pyarrow as pa
-import pytest
 
 from accord.analytics.datasets import PAYMENTS, TRADE_DECLARATIONS, PartyRole
 from accord.analytics.store import AnalyticsStore
-from accord.ingest import keys
-from accord.ingest.base import LINE
 from accord.ingest.keys import new_connection
 from accord.ingest.parties import party_id_sql
 from tests.conftest import require_shared
@@ -110,28 +107,3 @@ def test_payment_party_ids_are_those_of_every_column(run: Ingest, store: Analyti
     assert stored.num_rows == 2
     for role in PAYMENTS.parties:
         assert stored.column(role.id_column).to_pylist() == _ids(role, stored), role.role
-
-
-def test_staged_party_ids_are_those_of_every_column(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The staging hashes party ids batch by batch, normalising each distinct name once and
-    remembering the normal forms across batches (up to ``NAME_MEMO`` names, then afresh): every
-    batch's ids are still those of ``party_id_sql`` over the row, names seen before or not."""
-    monkeypatch.setattr(keys, "NAME_MEMO", 40)  # the memo restarts several times below
-    keyer = keys.Keyer("2024-06-01")
-    schema = TRADE_DECLARATIONS.data_schema.append(pa.field(LINE, pa.int64()))
-    rng = random.Random(5)
-    names = [*SYNTHETIC, "", "   ", None]
-    for batch in range(6):
-        n = 25
-        rows = {c: pa.nulls(n, t) for c, t in zip(schema.names, schema.types, strict=True)}
-        rows["declaration_id"] = pa.array([f"D{batch}-{i}" for i in range(n)])
-        rows["exporter_name"] = pa.array([rng.choice(names) for _ in range(n)], pa.string())
-        rows["exporter_country"] = pa.array([rng.choice(["DE", " fr", None]) for _ in range(n)])
-        if batch % 2:  # importers in every other batch only
-            rows["importer_name"] = pa.array([rng.choice(names) for _ in range(n)], pa.string())
-        rows[LINE] = pa.array(range(n), pa.int64())
-        keyed = keyer.add_keys(TRADE_DECLARATIONS, pa.table(rows, schema=schema))
-        for role in TRADE_DECLARATIONS.parties:
-            assert keyed.column(role.id_column).to_pylist() == _ids(role, keyed), role.role
-        assert set(keyed.column("declarant_party_id").to_pylist()) == {None}
-    keyer.close()

@@ -3,10 +3,10 @@
 Readers stage typed rows as Parquet with their record id and partition date already computed
 (``accord.ingest.keys``). The commit then works on narrow columns wherever it can: finding the
 ids repeated within the run, and those already stored, reads only ``record_id`` (and the row
-handles), never the wide rows; only the repeated ids' rows are compared field by field. Party ids
-too are computed while staging, so the accepted rows are then streamed once, as they were staged
-— one staged row group at a time, read by pyarrow, without SQL or joins → ``PartitionWriter`` —
-and memory is bounded by the row group and the writer's budget, not by the size of the run.
+handles), never the wide rows; only the repeated ids' rows are compared field by field. The
+accepted rows are then streamed once — staged Parquet → DuckDB (party ids joined in) → Arrow
+batches → ``PartitionWriter`` — so memory is bounded by DuckDB's limit and the writer's budget,
+not by the size of the run.
 
 Per staged row the outcome is one of:
 * accepted — first row with its record id in this run and absent from the dataset;
@@ -31,28 +31,26 @@ from pathlib import Path
 import duckdb
 import orjson
 import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from accord.analytics.datasets import (
     AMENDMENTS,
     PARTIES,
     PARTY_HITS,
     PARTY_SCREENINGS,
-    TS,
     Dataset,
     PartyRole,
 )
 from accord.ingest.base import LINE, Reject
-from accord.ingest.keys import (
-    DATE,
-    NULL_PARTITION,
-    RECORD_ID,
-    ROW,
-    new_connection,
-    record_id_sql,
+from accord.ingest.keys import DATE, NULL_PARTITION, ROW, new_connection, record_id_sql
+from accord.ingest.parties import (
+    NoScreening,
+    Party,
+    PartyScreener,
+    ScreeningHit,
+    norm_name_sql,
+    party_columns,
+    party_id_sql,
 )
-from accord.ingest.parties import NoScreening, Party, PartyScreener, ScreeningHit, party_columns
 from accord.ingest.partwrite import PartitionWriter
 
 FILE = "_file"
@@ -115,7 +113,6 @@ class Committer:
         self.run_id = run_id
         self.now = now
         self.screener = screener
-        self.file_ids = file_ids
         self.files: dict[int, FileCounts] = {i: FileCounts() for i in file_ids}
         self.writers: list[PartitionWriter] = []
         # In memory, spilling to ``temp_directory`` beyond the limit: a database file would
@@ -196,9 +193,19 @@ class Committer:
                 counts = self.files[file]
                 counts.amended[ds.name] = counts.amended.get(ds.name, 0) + n
         present = self._present_columns(ds)
+        party_joins = ""
+        party_ids = []
         for role in ds.parties:
-            self._record_parties(ds, role, present)
-        self._write_staged(ds, staged, dropping=bool(kept))
+            join = self._party_lookup(ds, role, present)
+            party_joins += join
+            party_ids.append(
+                f"p_{role.role}.party_id AS {role.id_column}"
+                if join
+                else f"CAST(NULL AS VARCHAR) AS {role.id_column}"
+            )
+        columns = [*(f"a.{c}" for c in ds.content_columns), *party_ids]
+        self._write(ds, f"SELECT {{cols}} FROM a JOIN files USING ({FILE}){party_joins}",
+                    columns, prefix="a.")  # fmt: skip
         if amending:
             self._store_amendments(ds)
 
@@ -284,24 +291,45 @@ class Committer:
         ).fetchall()[0]
         return {c for c, found in zip(names, counts, strict=True) if found}
 
-    def _record_parties(self, ds: Dataset, role: PartyRole, present: set[str]) -> None:
-        """One role's parties in the accepted rows, each distinct tuple once, at its first
-        sighting (``seen_parties``); their ids were computed while staging.
+    def _party_lookup(self, ds: Dataset, role: PartyRole, present: set[str]) -> str:
+        """One role's parties, each distinct tuple once: normalising and hashing every row would
+        cost ~2 µs a row per role, and records repeat their parties many times over.
 
-        Only the ``present`` columns are grouped (the others are NULL in every row)."""
+        Only the ``present`` columns are read (the others are NULL in every row). Returns the
+        join that attaches the party id to the accepted rows, or "" when the role has no party
+        in any row."""
         raw = {k: v for k, v in role.model_dump().items() if k != "role" and v and v in present}
         if not raw:
-            return
+            return ""
         alias = PartyRole(role=role.role, **{k: f"c_{k}" for k in raw})
+        some = " OR ".join(f"{c} IS NOT NULL" for c in raw.values())
         select = ", ".join(f"{c} AS c_{k}" for k, c in raw.items())
+        table = f"p_{role.role}"
+        tuples = (
+            f"SELECT {select}, min({FILE}) AS {FILE}, min({LINE}) AS {LINE} FROM a "
+            f"WHERE {some} GROUP BY ALL"
+        )
+        if "name" in raw:
+            # Each distinct name normalised once (a name recurs with many countries, addresses).
+            self.con.execute(
+                f"CREATE OR REPLACE TABLE {table} AS WITH g AS ({tuples}), n AS (SELECT c_name "
+                f"AS _name, {norm_name_sql(alias)} AS _norm FROM (SELECT DISTINCT c_name FROM g)) "
+                f"SELECT g.*, {party_id_sql(alias, 'g', norm_name='n._norm')} AS party_id "
+                "FROM g LEFT JOIN n ON g.c_name IS NOT DISTINCT FROM n._name"
+            )
+        else:
+            self.con.execute(
+                f"CREATE OR REPLACE TABLE {table} AS SELECT *, {party_id_sql(alias)} AS party_id "
+                f"FROM ({tuples})"
+            )
         f = party_columns(alias)
         self.con.execute(
             f"INSERT INTO seen_parties SELECT party_id, {f['name']}, {f['country']}, "
             f"{f['address']}, {f['account']}, {f['bic']}, {f['imo']}, {f['registration']}, "
-            f"'{ds.name}', '{role.role}', {FILE}, {LINE} FROM (SELECT {select}, "
-            f"any_value({role.id_column}) AS party_id, min({FILE}) AS {FILE}, "
-            f"min({LINE}) AS {LINE} FROM a WHERE {role.id_column} IS NOT NULL GROUP BY ALL)"
+            f"'{ds.name}', '{role.role}', {FILE}, {LINE} FROM {table} WHERE party_id IS NOT NULL"
         )
+        on = " AND ".join(f"a.{c} IS NOT DISTINCT FROM {table}.c_{k}" for k, c in raw.items())
+        return f" LEFT JOIN {table} ON {on}"
 
     def _conflicts(self, ds: Dataset) -> None:
         """Rows repeating an earlier row's record id with other content, when that is an error.
@@ -348,60 +376,14 @@ class Committer:
              f"{prefix}{LINE} AS source_line",
              f"TIMESTAMPTZ '{self.now.isoformat()}' AS ingested_at", f"{prefix}{DATE}"]
         )  # fmt: skip
-        writer = self._writer(ds)
-        for batch in self.con.sql(select.format(cols=cols)).to_arrow_reader(STREAM_BATCH):
-            writer.write(batch)
-        writer.close()
-
-    def _writer(self, ds: Dataset) -> PartitionWriter:
         writer = PartitionWriter(
             self.root / ds.name, ds.schema, self.run_id,
             spill_dir=self.workdir / "spill" / f"{ds.name}-{len(self.writers)}",
         )  # fmt: skip
         self.writers.append(writer)
-        return writer
-
-    def _write_staged(self, ds: Dataset, staged: list[Path], *, dropping: bool) -> None:
-        """Stream the accepted staged rows into the dataset's partitions, as ``_write`` does.
-
-        Record ids, party ids and dates were computed while staging: each staged row group (one
-        reader batch) is read as is, by pyarrow — no SQL, no join, no conversion out of DuckDB —
-        less its ``dropped`` rows when there are any, and completed with its provenance."""
-        writer = self._writer(ds)
-        file_ids = pa.array([self.file_ids.get(i) for i in range(max(self.file_ids) + 1)])
-        data = [*ds.content_columns, *(r.id_column for r in ds.parties)]
-        read = [*data, RECORD_ID, FILE, LINE, DATE, ROW]
-        ingested_at = pa.scalar(self.now, TS)
-        for path in staged:
-            source = pq.ParquetFile(path)
-            for group in range(source.num_row_groups):
-                rows = source.read_row_group(group, columns=read, use_threads=False)
-                if dropping:
-                    rows = self._accepted(rows)
-                if rows.num_rows == 0:
-                    continue
-                table = rows.select(data).append_column(RECORD_ID, rows.column(RECORD_ID))
-                table = (
-                    table.append_column("source_file", pc.take(file_ids, rows.column(FILE)))
-                    .append_column("source_line", rows.column(LINE))
-                    .append_column("ingested_at", pa.repeat(ingested_at, rows.num_rows))
-                    .append_column(DATE, rows.column(DATE))
-                )
-                for batch in table.to_batches():
-                    writer.write(batch)
+        for batch in self.con.sql(select.format(cols=cols)).to_arrow_reader(STREAM_BATCH):
+            writer.write(batch)
         writer.close()
-
-    def _accepted(self, rows: pa.Table) -> pa.Table:
-        """``rows`` (consecutive row handles) less those in ``dropped``."""
-        low, high = (int(v.as_py()) for v in pc.min_max(rows.column(ROW)).values())
-        dropped = self.con.sql(
-            f"SELECT {ROW} FROM dropped WHERE {ROW} BETWEEN {low} AND {high}"
-        ).to_arrow_table()
-        if dropped.num_rows == 0:
-            return rows
-        return rows.filter(
-            pc.invert(pc.is_in(rows.column(ROW), value_set=dropped.column(ROW).combine_chunks()))
-        )
 
     def publish(self) -> None:
         """Make every file the run wrote visible (renames: the data is already in place)."""

@@ -118,35 +118,24 @@ def norm_name_sql(role: PartyRole, table: str = "") -> str:
     return _norm_name(party_columns(role, table)["name"])
 
 
-def party_id_parts(
-    role: PartyRole, table: str = "", *, norm_name: str | None = None
-) -> list[str | None]:
-    """The SQL expressions a role's party id hashes: normalised name, country, account, BIC, IMO,
-    registration; None for a field the role does not have (the empty text in the hash).
+def party_id_sql(role: PartyRole, table: str = "", *, norm_name: str | None = None) -> str:
+    """The SQL expression of a role's party id; NULL when the record has no such party.
 
     ``norm_name``: an expression holding ``norm_name_sql(role, table)`` already computed (the
-    staging normalises each distinct name once, not once per row)."""
+    commit normalises each distinct name once, not once per name and country)."""
     f = party_columns(role, table)
-    name = (norm_name or _norm_name(f["name"])) if role.name else None
-    fields = (role.country, role.account, role.bic, role.imo, role.registration)
-    keys = ("country", "account", "bic", "imo", "registration")
-    return [name, *(f[k] if column else None for k, column in zip(keys, fields, strict=True))]
-
-
-def party_hash_sql(parts: Sequence[str | None]) -> str:
-    """The party id of ``party_id_parts`` (or of columns holding them); NULL without a name or
-    an identifier (a country alone identifies no one)."""
-    identifying = [p for p in (parts[0], *parts[2:]) if p is not None]
-    if not identifying:
-        return _NULL
+    parts = [
+        norm_name or _norm_name(f["name"]),
+        f["country"],
+        f["account"],
+        f["bic"],
+        f["imo"],
+        f["registration"],
+    ]
+    identifying = [parts[0], f["account"], f["bic"], f["imo"], f["registration"]]
     present = " OR ".join(f"{p} IS NOT NULL" for p in identifying)
-    joined = ", ".join("''" if p is None else f"coalesce({p}, '')" for p in parts)
+    joined = ", ".join(f"coalesce({p}, '')" for p in parts)
     return f"CASE WHEN {present} THEN md5(concat_ws(chr(31), {joined})) END"
-
-
-def party_id_sql(role: PartyRole, table: str = "", *, norm_name: str | None = None) -> str:
-    """The SQL expression of a role's party id; NULL when the record has no such party."""
-    return party_hash_sql(party_id_parts(role, table, norm_name=norm_name))
 
 
 def default_screener(settings: Settings | None = None, store: Store | None = None) -> PartyScreener:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import os
 import queue
 import shutil
 import threading
@@ -47,22 +46,6 @@ from accord.settings import Settings, get_settings
 log = get_logger(__name__)
 
 
-def _memory_pool() -> None:
-    """Arrow allocates from jemalloc (else the system allocator) rather than mimalloc.
-
-    pyarrow's default, mimalloc, backs its pages with transparent huge pages and returns freed
-    ones to the kernel, which zeroes each 2 MB page again at the next touch: profiled, a
-    quarter of the CPU of ingesting 250,000 positions (8 % at 1M declarations) was that
-    zeroing, and jemalloc's peak memory is lower too. An explicit choice
-    (``ARROW_DEFAULT_MEMORY_POOL``) is left alone."""
-    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
-        return
-    try:
-        pa.set_memory_pool(pa.jemalloc_memory_pool())
-    except NotImplementedError:  # a pyarrow built without jemalloc
-        pa.set_memory_pool(pa.system_memory_pool())
-
-
 def _warm_up() -> None:
     """Load once, with this module, what the first run would otherwise load on its own time.
 
@@ -72,7 +55,6 @@ def _warm_up() -> None:
     pa.table({"x": pa.array([0])}).group_by("x").aggregate([])
 
 
-_memory_pool()
 _warm_up()
 
 
