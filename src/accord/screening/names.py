@@ -201,7 +201,11 @@ def compare_tokens(
     # With a single word to compare, a near miss ("Gomes" / "Games") is little evidence.
     single = len(query) == 1 or len(listed) == 1
     middle_q, middle_l = _middles(q_used)
+    # The second word of a query pair joined: its pair is written with the first.
+    seconds = {k for q_idx, _, _ in groups.values() for k in q_idx[1:]}
     for i, qt in enumerate(query):
+        if i in seconds:
+            continue
         if i in groups:
             q_idx, l_idx, sim = groups[i]
             weight = (sum(q_weights[k] for k in q_idx) + sum(l_weights[k] for k in l_idx)) / 2
@@ -212,8 +216,6 @@ def compare_tokens(
                 Pair(" ".join(query[k] for k in q_idx), " ".join(listed[k] for k in l_idx), sim)
             )
         elif i in q_used:
-            if any(i in g[0] for g in groups.values()):
-                continue  # the second word of a joined pair
             j, sim = q_used[i]
             weight = (q_weights[i] + l_weights[j]) / 2
             num += (sim * sim if single and sim < 1.0 else sim) * weight

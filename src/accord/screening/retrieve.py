@@ -354,7 +354,7 @@ class Retriever:
         got[~alpha] = 0.0
         # Latin spellings of one name (names.token_sim's refinement, "Gaddafi" / "Ghadaffi"):
         # the detailed comparison scores them higher, and the bound must follow.
-        q_len = np.repeat(np.array([len(t) for t in tokens], np.int64), count_a)
+        q_len = t_len[keep]
         refine = (
             alpha
             & (got >= REFINE_MIN["latin"])
