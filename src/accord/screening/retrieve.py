@@ -400,19 +400,10 @@ class Retriever:
             if entry is None:
                 continue
             words, ids, lens = entry
-            # An edit similarity of FUZZY_CUTOFF needs the lengths within that ratio.
-            shortest = max(3, math.ceil(length * FUZZY_CUTOFF - 1e-9))
-            lo = int(np.searchsorted(lens, shortest, "left"))
-            hi = int(np.searchsorted(lens, length / FUZZY_CUTOFF + 1e-9, "right"))
+            lo, hi = _length_range(lens, length, FUZZY_CUTOFF, least=3)
             if lo >= hi:
                 continue
-            scores = process.cdist(
-                toks,
-                words[lo:hi],
-                scorer=Levenshtein.normalized_similarity,
-                score_cutoff=FUZZY_CUTOFF,
-                dtype=np.float64,
-            )
+            scores = _similarities(toks, words[lo:hi], FUZZY_CUTOFF)
             # All the group's hits at once: by token, then length, then best first, then
             # vocabulary order (as process.extract gives them), at most FUZZY_LIMIT per length.
             rows, cols = np.nonzero(scores >= FUZZY_CUTOFF)
@@ -476,18 +467,10 @@ class Retriever:
                 continue
             words, lens, places = entry
             for length, same in _by_length(group).items():
-                # An edit similarity of ``cutoff`` needs the lengths within that ratio.
-                lo = int(np.searchsorted(lens, math.ceil(length * cutoff - 1e-9)))
-                hi = int(np.searchsorted(lens, length / cutoff + 1e-9, "right"))
+                lo, hi = _length_range(lens, length, cutoff)
                 if lo >= hi:
                     continue
-                scores = process.cdist(
-                    same,
-                    words[lo:hi],
-                    scorer=Levenshtein.normalized_similarity,
-                    score_cutoff=cutoff,
-                    dtype=np.float64,
-                )
+                scores = _similarities(same, words[lo:hi], cutoff)
                 for skel, row in zip(same, scores, strict=True):
                     hits = np.flatnonzero(row >= cutoff)
                     hits = hits[np.lexsort((places[lo:hi][hits], -row[hits]))][:FUZZY_LIMIT]
@@ -609,6 +592,25 @@ class Retriever:
         self.seen[values] = positions
         distinct: npt.NDArray[Any] = values[self.seen[values] == positions]
         return distinct
+
+
+def _length_range(
+    lens: npt.NDArray[np.int64], length: int, cutoff: float, least: int = 0
+) -> tuple[int, int]:
+    """The positions, in ``lens`` (sorted), of the lengths at which a word can reach an edit
+    similarity of ``cutoff`` with a word of ``length`` (the lengths within that ratio)."""
+    lo = int(np.searchsorted(lens, max(least, math.ceil(length * cutoff - 1e-9)), "left"))
+    hi = int(np.searchsorted(lens, length / cutoff + 1e-9, "right"))
+    return lo, hi
+
+
+def _similarities(queries: list[str], words: list[str], cutoff: float) -> npt.NDArray[np.float64]:
+    """Edit similarities of every query against every word (0 below ``cutoff``)."""
+    scores: npt.NDArray[np.float64] = process.cdist(
+        queries, words, scorer=Levenshtein.normalized_similarity, score_cutoff=cutoff,
+        dtype=np.float64,
+    )  # fmt: skip
+    return scores
 
 
 def _by_length(words: list[str]) -> dict[int, list[str]]:
