@@ -62,13 +62,14 @@ class Expansion:
     weight: float
     # Per listed form, the pair's share of the name score's numerator (see
     # Retriever._coverage_one), made once: cached expansions are used by many queries.
-    _terms: dict[bool, npt.NDArray[np.float32]] = field(default_factory=dict, compare=False)
+    _made: dict[bool, npt.NDArray[np.float32]] = field(default_factory=dict, compare=False)
 
     def terms(self, syllabic: bool) -> npt.NDArray[np.float32]:
-        got = self._terms.get(syllabic)
+        got = self._made.get(syllabic)
         if got is None:
-            got = _terms(self.sims, self.weight, self.listed_weights, syllabic)
-            self._terms[syllabic] = got
+            got = self._made[syllabic] = _terms(
+                self.sims, self.weight, self.listed_weights, syllabic
+            )
         return got
 
 
@@ -559,10 +560,10 @@ class Retriever:
             q_parts.append((ch.weight, forms.size))
         if not f_parts:
             return None
-        every = np.concatenate(f_parts) if len(f_parts) > 1 else f_parts[0]
+        every = np.concatenate(f_parts)
         num, q_w, l_w = self.acc, self.acc_q, self.acc_w
-        np.add.at(num, every, np.concatenate(t_parts) if len(t_parts) > 1 else t_parts[0])
-        np.add.at(l_w, every, np.concatenate(w_parts) if len(w_parts) > 1 else w_parts[0])
+        np.add.at(num, every, np.concatenate(t_parts))
+        np.add.at(l_w, every, np.concatenate(w_parts))
         q_weights, sizes = zip(*q_parts, strict=True)
         np.add.at(q_w, every, np.repeat(np.array(q_weights, np.float32), sizes))
         reached = self._distinct(every)
