@@ -65,6 +65,17 @@ def test_left_out_middle_names_cost_less_than_missing_ends() -> None:
     assert _score("fadhli muhsin", "muhsin fadhil ayed ashour fadhli") < middle
 
 
+def test_a_repeated_word_pairs_with_its_counterpart_in_place() -> None:
+    match = compare_tokens(
+        ("abd", "al", "muhsin", "al", "libi"), ONES[:5], ("abd", "al", "muhsin"), ONES[:3]
+    )
+    assert [(p.query, p.listed) for p in match.pairs][:3] == [
+        ("abd", "abd"), ("al", "al"), ("muhsin", "muhsin")
+    ]  # fmt: skip
+    # The query's second "al" is left over at the end, with "libi".
+    assert [p.query for p in match.pairs if not p.listed] == ["al", "libi"]
+
+
 @pytest.mark.parametrize(
     ("a", "b"), [("hussein", "husayn"), ("zeitoun", "zaytun"), ("rodrigues", "rodriguez")]
 )

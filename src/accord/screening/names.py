@@ -187,7 +187,9 @@ def compare_tokens(
             sim = syllable_sim(qt, lt) if syllabic else token_sim(qt, lt, consonantal, sides)
             if sim >= MIN_TOKEN_SIM:
                 scored.append((sim, i, j))
-    scored.sort(reverse=True)
+    # Best pairs first; among equally good ones, words at the nearest positions, so a repeated
+    # word ("Abd al-Muhsin al-Libi" / "Abd al-Muhsin") pairs with its counterpart in place.
+    scored.sort(key=lambda p: (-p[0], abs(p[1] - p[2]), p[1]))
     q_used: dict[int, tuple[int, float]] = {}
     l_used: set[int] = set()
     for sim, i, j in scored:
