@@ -65,6 +65,14 @@ def test_left_out_middle_names_cost_less_than_missing_ends() -> None:
     assert _score("fadhli muhsin", "muhsin fadhil ayed ashour fadhli") < middle
 
 
+def test_an_arabic_script_query_does_not_pay_for_a_latin_article() -> None:
+    # "ماهر الاسد" reads "mahr asd": the script glues the article to its word and it is dropped.
+    script = _score("mahr asd", "mahir al assad", consonantal=True, sides=SIDE_QUERY)
+    assert script == _score("mahr asd", "mahir assad", consonantal=True, sides=SIDE_QUERY)
+    # Latin against Latin, a listed word the query lacks still costs, article or not.
+    assert _score("mahir assad", "mahir al assad") < _score("mahir assad", "mahir assad")
+
+
 def test_a_repeated_word_pairs_with_its_counterpart_in_place() -> None:
     match = compare_tokens(
         ("abd", "al", "muhsin", "al", "libi"), ONES[:5], ("abd", "al", "muhsin"), ONES[:3]

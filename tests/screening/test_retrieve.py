@@ -11,10 +11,11 @@ import pytest
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from accord.screening import Screener
+from accord.screening import Query, Screener
 from accord.screening.names import MIN_TOKEN_SIM, REFINE_MIN, retrieval_sim, spelling_sim
 from accord.screening.normalize import NameForm, skeleton
 from accord.screening.retrieve import FUZZY_CUTOFF, FUZZY_LIMIT, Retriever, _bucket
+from tests.screening.conftest import listed
 
 TOKENS = [
     "gaddafi", "qadhafi", "mohamed", "smith", "jon", "kim", "usama", "ivanov", "ivanova",
@@ -176,6 +177,24 @@ def test_a_word_counts_once_in_the_bound(real_screener: Screener) -> None:
     # Syllable by syllable, unmatched syllables cost their full weight (as in compare_tokens).
     korean = NameForm("최상호", ("choe", "sang", "ho"), "korean-rr", False, frozenset())
     assert _coverage_of(real_screener, korean, ("choe", "song", "il")) < 0.6
+
+
+def test_the_bound_frees_articles_as_the_comparison_does() -> None:
+    """An Arabic-script query drops the article ("الاسد" is "asd"), and an unmatched Latin
+    "al" costs it nothing in the detailed comparison: the bound must not charge it either
+    (here the words agree, so the bound is tight)."""
+    from accord.screening.engine import _Namer
+
+    s = Screener.build([listed("ofac_sdn", "A1", "Person", name="Mahr AL-ASD")])
+    form = s._query_forms(Query.of("ماهر الاسد"))[0]
+    assert form.consonantal and form.tokens == ("mahr", "asd")
+    got = s.retriever._coverage_one(form)
+    assert got is not None
+    (f_idx,) = [f for f in got[0].tolist() if s.index.form_tokens(f) == ["mahr", "al", "asd"]]
+    evidence = _Namer(s, [form]).best([f_idx])
+    assert evidence is not None
+    assert ("", "al") in [(p.query, p.listed) for p in evidence.match.pairs]
+    assert _coverage_of(s, form, ("mahr", "al", "asd")) >= evidence.match.score
 
 
 @pytest.mark.parametrize(

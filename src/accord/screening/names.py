@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import Levenshtein
 
-from accord.screening.normalize import phonetic, skeleton
+from accord.screening.normalize import ARTICLES, phonetic, skeleton
 
 MIN_TOKEN_SIM = 0.6
 _VOWEL = re.compile("[aeiouy]")
@@ -228,12 +228,16 @@ def compare_tokens(
             share = _missing_share(syllabic, i in middle_q, MIDDLE_QUERY_COST, EXTRA_QUERY_COST)
             den += share * q_weights[i]
             pairs.append(Pair(qt, "", 0.0))
+    # A romanization of the Arabic script drops the article ("الأسد" is "asd"): a Latin
+    # "al-Assad" loses nothing by its "al" being unmatched, nor joined without it.
+    free = ARTICLES if sides == SIDE_QUERY else frozenset()
     for j, lt in enumerate(listed):
         if j not in l_used:
-            share = _missing_share(
-                syllabic, j in middle_l, MIDDLE_CANDIDATE_COST, EXTRA_CANDIDATE_COST
-            )
-            den += share * l_weights[j]
+            if lt not in free:
+                share = _missing_share(
+                    syllabic, j in middle_l, MIDDLE_CANDIDATE_COST, EXTRA_CANDIDATE_COST
+                )
+                den += share * l_weights[j]
             pairs.append(Pair("", lt, 0.0))
     score = num / den if den else 0.0
     joined = False
@@ -242,10 +246,12 @@ def compare_tokens(
         # written and in the aligned order.
         q_join = "".join(query)
         best = max(
-            _joined_sim(q_join, "".join(listed), consonantal, sides),
+            _joined_sim(q_join, "".join(t for t in listed if t not in free), consonantal, sides),
             _joined_sim(
                 q_join,
-                "".join(p.listed for p in pairs if p.listed).replace(" ", ""),
+                "".join(p.listed for p in pairs if p.query or p.listed not in free).replace(
+                    " ", ""
+                ),
                 consonantal,
                 sides,
             ),

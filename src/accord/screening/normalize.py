@@ -34,6 +34,9 @@ PARTICLES = frozenset(
         "le", "du", "dos", "das", "do", "y", "bte", "bn",
     }
 )  # fmt: skip
+# The Arabic article as Latin spellings write it apart ("al-Assad", "as-Sayed", "el Ghabra"); a
+# romanization of the Arabic script keeps it glued to its word and drops it (see ``_tokens``).
+ARTICLES = frozenset({"al", "el", "ul", "ad", "ar", "as", "at", "az"})
 _ABD_FORMS = frozenset({"abdul", "abdel", "abdal", "abdoul", "abdol", "abdu", "abdou", "abdur"})
 # Religious and honorific titles rigour's person-prefix table does not cover (it has Mr, Dr,
 # General, President…); written here because they are frequent on the lists ("Mullah Omar").

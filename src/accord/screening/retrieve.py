@@ -36,7 +36,7 @@ from accord.screening.names import (
     retrieval_sim,
     spelling_key,
 )
-from accord.screening.normalize import NameForm, skeleton
+from accord.screening.normalize import ARTICLES, NameForm, skeleton
 from accord.screening.scripts import SYLLABIC_METHODS
 
 FUZZY_CUTOFF = 0.7
@@ -151,11 +151,15 @@ class Retriever:
         self.best = np.zeros(index.form_count, dtype=np.float32)
         self.best_w = np.zeros(index.form_count, dtype=np.float32)
         self.seen = np.zeros(index.form_count, dtype=np.int32)
-        # Total weight of each listed form's tokens.
+        # Total weight of each listed form's tokens; and without its Arabic articles, which a
+        # query romanized from the Arabic script never carries and does not pay for.
         ptr = index.arrays["form_tok_ptr"]
-        tok_w = self.weights[index.arrays["form_toks"]].astype(np.float64)
-        sums = np.concatenate([[0.0], np.cumsum(tok_w)])
-        self.form_weight = (sums[ptr[1:]] - sums[ptr[:-1]]).astype(np.float32)
+        form_toks = index.arrays["form_toks"]
+        tok_w = self.weights[form_toks].astype(np.float64)
+        self.form_weight = _sums(tok_w, ptr)
+        article = np.zeros(len(index.vocab), dtype=bool)
+        article[[self.tok_id[a] for a in ARTICLES if a in self.tok_id]] = True
+        self.form_weight_bare = _sums(np.where(article[form_toks], 0.0, tok_w), ptr)
         self.post_ptr = index.arrays["post_ptr"]
         self.post_forms = index.arrays["post_forms"]
         self._cache: OrderedDict[_Key, Expansion] = OrderedDict()
@@ -575,10 +579,11 @@ class Retriever:
         matched_q = q_w[reached] + initials
         matched_l = l_w[reached] + n_initials
         # Words no word of the other side reached still cost (at least the LEAST_* costs).
+        listed_weight = self.form_weight_bare if form.consonantal else self.form_weight
         den = (
             (matched_q + matched_l) / 2
             + q_cost * np.maximum(total - matched_q, 0.0)
-            + l_cost * np.maximum(self.form_weight[reached] - matched_l, 0.0)
+            + l_cost * np.maximum(listed_weight[reached] - matched_l, 0.0)
         )
         cov = np.minimum(got / np.maximum(den, 1e-6), 1.0)
         num[reached] = 0.0
@@ -593,6 +598,12 @@ class Retriever:
         self.seen[values] = positions
         distinct: npt.NDArray[Any] = values[self.seen[values] == positions]
         return distinct
+
+
+def _sums(values: npt.NDArray[np.float64], ptr: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
+    """Per slice ``ptr[i]:ptr[i + 1]`` of ``values``, its sum."""
+    sums = np.concatenate([[0.0], np.cumsum(values)])
+    return (sums[ptr[1:]] - sums[ptr[:-1]]).astype(np.float32)
 
 
 def _length_range(

@@ -20,7 +20,8 @@ from accord.screening.query import Query
 # 2: vowel-aware abjad comparison, syllabic readings, middle names, names within a name.
 # 3: two words joined align with one word, syllables compared without transliteration boost,
 #    listed words missing at the ends cost 0.25 of their weight (0.3 before).
-# 4: among equally similar word pairs, the alignment takes the nearest positions first.
+# 4: among equally similar word pairs, the alignment takes the nearest positions first; a query
+#    romanized from the Arabic script does not pay for a Latin article ("al-", "as-") unmatched.
 ALGORITHM_VERSION = "accord-screen-4"
 NAME_WEIGHT = 0.9
 DEFAULT_THRESHOLD = 0.7
