@@ -603,7 +603,8 @@ class Retriever:
 def _sums(values: npt.NDArray[np.float64], ptr: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
     """Per slice ``ptr[i]:ptr[i + 1]`` of ``values``, its sum."""
     sums = np.concatenate([[0.0], np.cumsum(values)])
-    return (sums[ptr[1:]] - sums[ptr[:-1]]).astype(np.float32)
+    out: npt.NDArray[np.float32] = (sums[ptr[1:]] - sums[ptr[:-1]]).astype(np.float32)
+    return out
 
 
 def _length_range(
