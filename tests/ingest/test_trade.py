@@ -49,6 +49,36 @@ def test_invalid_hs_codes(run: Ingest, tmp_path: Path, hs: str, reason: str) -> 
     assert reason in rejects(summary.rejects_path)[0]["reason"]
 
 
+def test_a_batch_without_any_hs_code(run: Ingest, tmp_path: Path) -> None:
+    """Every row lacks its (required) HS code: every row is a reject, none crashes the file."""
+    require_shared("hs_codes/hs2022_nomenclature.csv")
+    rows = [f"D{i},2025-01-01,export,,A,DE," for i in range(3)]
+    summary = run("trade", write(tmp_path / "d.csv", HEAD + "\n".join(rows) + "\n")).files[0]
+    assert (summary.accepted, summary.rejected, summary.error) == (0, 3, None)
+    assert all("hs_code" in r["reason"] for r in rejects(summary.rejects_path))
+
+
+@pytest.mark.parametrize(
+    "codes",
+    [
+        ["854231", "010110", "854110"],  # six digits each
+        ["85423190", "01011000", "854110"],  # national extensions: checked on their first six
+    ],
+)
+def test_plain_digit_hs_codes(run: Ingest, store: AnalyticsStore, tmp_path: Path,
+                              codes: list[str]) -> None:  # fmt: skip
+    """Codes written as plain digits only (no dots or spaces) are checked the same way."""
+    require_shared("hs_codes/hs2022_nomenclature.csv")
+    rows = [f"D{i},2025-01-01,export,{hs},A,DE," for i, hs in enumerate(codes)]
+    summary = run("trade", write(tmp_path / "d.csv", HEAD + "\n".join(rows) + "\n")).files[0]
+    assert (summary.accepted, summary.rejected) == (2, 1)
+    [reject] = rejects(summary.rejects_path)
+    assert reject["line"] == "3"
+    assert reject["reason"] == f"hs_code: '{codes[1]}' is not in the HS 2022 nomenclature"
+    stored = store.table("trade_declarations").order_by("declaration_id").hs_code.execute()
+    assert list(stored) == [codes[0], codes[2]]
+
+
 @pytest.mark.parametrize(
     ("row", "reason"),
     [

@@ -195,7 +195,6 @@ def read_ais_csv(path: Path, options: IngestOptions, progress: Progress) -> Iter
     for part in csv_batches(path, progress, include=[c for c in used if c]):
         cv = Converter(part.batch, part.lines)
         positions = _positions(cs, cv, options)
-        keep = cv.ok
         if cs.msg_type:
             # Spire-style exports mix every message type: static rows (5, 24) carry no position,
             # and base stations, aids to navigation, binary messages are no vessel's position.
@@ -208,8 +207,10 @@ def read_ais_csv(path: Path, options: IngestOptions, progress: Progress) -> Iter
                 " is neither a vessel position report nor static data", "",
             )  # fmt: skip
             cv.reason = pc.if_else(pc.or_(is_static, is_vessel), cv.reason, other)
-            keep = pc.and_(cv.ok, pc.invert(is_static))
-        tables = {POSITIONS.name: positions.filter(keep)}
+            kept = positions.filter(pc.and_(cv.ok, pc.invert(is_static)))
+        else:
+            kept = cv.passed(positions)
+        tables = {POSITIONS.name: kept}
         if cs.name_col:
             ok = pc.fill_null(cv.ok, False)
             tables[VESSEL_STATIC.name] = _static(cs, cv, positions["ts"], positions["mmsi"], ok)

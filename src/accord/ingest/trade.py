@@ -147,6 +147,6 @@ def _xlsx_chunk(
     cv = Converter(batch, pa.array(numbers, pa.int64()))
     table = convert(DECLARATIONS_TEMPLATE, cv, options)
     return Chunk(
-        tables={TRADE_DECLARATIONS.name: table.filter(pc.fill_null(cv.ok, False))},
+        tables={TRADE_DECLARATIONS.name: cv.passed(table)},
         rejects=cv.rejects(),
     )
