@@ -100,6 +100,20 @@ def test_party_ids_span_kinds(run: Ingest, store: AnalyticsStore, tmp_path: Path
     assert set(importers) == {payer}
 
 
+def test_party_columns_filled_in_one_file_of_a_run(run: Ingest, store: AnalyticsStore,
+                                                    tmp_path: Path) -> None:  # fmt: skip
+    """The stagers of a run's files say which party columns hold values; the commit takes
+    every file's columns, not only the first's."""
+    head = "tx_id,settlement_date,amount,currency,debtor_name,debtor_country,creditor_name\n"
+    a = write(tmp_path / "a.csv", head + "T1,2025-01-02,1,EUR,,,\n")
+    b = write(tmp_path / "b.csv", head + "T2,2025-01-02,2,EUR,Alpha GmbH,DE,Beta LLC\n")
+    assert run("payments", a, b).new_parties == 2
+    t = store.table("payments").order_by("tx_id").to_pyarrow()
+    assert t["debtor_party_id"].to_pylist()[0] is None
+    assert t["creditor_party_id"].to_pylist()[0] is None
+    assert None not in t["debtor_party_id"].to_pylist()[1:] + t["creditor_party_id"].to_pylist()[1:]
+
+
 def test_failed_file_stores_nothing(run: Ingest, settings: Settings, tmp_path: Path) -> None:
     path = write(tmp_path / "p.csv", "tx_id,amount\nT1,1\n")
     summary = run("payments", path).files[0]

@@ -107,6 +107,7 @@ class Committer:
         now: datetime,
         screener: PartyScreener,
         memory_limit: str = "512MB",
+        con: duckdb.DuckDBPyConnection | None = None,
     ) -> None:
         self.root = root
         self.workdir = workdir
@@ -116,8 +117,10 @@ class Committer:
         self.files: dict[int, FileCounts] = {i: FileCounts() for i in file_ids}
         self.writers: list[PartitionWriter] = []
         # In memory, spilling to ``temp_directory`` beyond the limit: a database file would
-        # write every intermediate table to disk twice (WAL and checkpoint) for nothing.
-        self.con = new_connection(memory_limit)
+        # write every intermediate table to disk twice (WAL and checkpoint) for nothing. ``con``:
+        # the session the run staged with, opened with ``memory_limit`` (closed with the
+        # committer).
+        self.con = con or new_connection(memory_limit)
         self.con.execute(
             f"SET temp_directory = {_q(workdir / 'duckdb_tmp')}; "
             "SET preserve_insertion_order = false"
@@ -138,7 +141,13 @@ class Committer:
 
     # --- one dataset -------------------------------------------------------------------------
 
-    def commit_dataset(self, ds: Dataset, staged: list[Path]) -> None:
+    def commit_dataset(self, ds: Dataset, staged: list[Path], present: set[str]) -> None:
+        """Commit the ``staged`` rows of ``ds``; ``present``: the columns holding a value in some
+        staged row (the stager sees them: a null count is free in Arrow, a scan is not).
+
+        A party column empty in every row contributes nothing to a party (NULL either way):
+        leaving it out of the grouping and the join keys changes no id, and a role whose columns
+        are all empty (a template's unused roles) needs no lookup and no join at all."""
         con = self.con
         # A view: each statement below reads only the staged columns it names.
         con.execute(f"CREATE OR REPLACE VIEW s AS SELECT * FROM {_parquet(staged)}")
@@ -192,7 +201,6 @@ class Committer:
             ).fetchall():
                 counts = self.files[file]
                 counts.amended[ds.name] = counts.amended.get(ds.name, 0) + n
-        present = self._present_columns(ds)
         party_joins = ""
         party_ids = []
         for role in ds.parties:
@@ -274,22 +282,6 @@ class Committer:
             AMENDMENTS, f"SELECT {{cols}} FROM amendment_rows JOIN files USING ({FILE})",
             AMENDMENTS.content_columns,
         )  # fmt: skip
-
-    def _present_columns(self, ds: Dataset) -> set[str]:
-        """The party columns holding a value in some staged row, in one scan.
-
-        A column empty in every row contributes nothing to a party (NULL either way): leaving
-        it out of the grouping and the join keys changes no id, and a role whose columns are
-        all empty (a template's unused roles) needs no lookup and no join at all."""
-        names = sorted(
-            {c for r in ds.parties for k, c in r.model_dump().items() if k != "role" and c}
-        )
-        if not names:
-            return set()
-        counts = self.con.execute(
-            "SELECT " + ", ".join(f"count({c}) > 0" for c in names) + " FROM s"
-        ).fetchall()[0]
-        return {c for c, found in zip(names, counts, strict=True) if found}
 
     def _party_lookup(self, ds: Dataset, role: PartyRole, present: set[str]) -> str:
         """One role's parties, each distinct tuple once: normalising and hashing every row would

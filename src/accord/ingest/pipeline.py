@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -38,7 +39,7 @@ from accord.ingest.base import (
     RunSummary,
 )
 from accord.ingest.commit import FILE, STAGED_SUFFIX, Committer, new_run
-from accord.ingest.keys import Keyer
+from accord.ingest.keys import Keyer, new_connection
 from accord.ingest.parties import NoScreening, PartyScreener
 from accord.logging import get_logger
 from accord.settings import Settings, get_settings
@@ -161,6 +162,8 @@ class _Stager:
         self.datasets = {d.name: d for d in datasets}
         self.writers: dict[str, pq.ParquetWriter] = {}
         self.paths: dict[str, Path] = {}
+        #: Per dataset, the columns holding a value in some row (``Committer.commit_dataset``).
+        self.present: dict[str, set[str]] = {}
 
     def write(self, name: str, table: pa.Table) -> None:
         if table.num_rows == 0:
@@ -168,6 +171,9 @@ class _Stager:
         ds = self.datasets[name]
         schema = ds.data_schema.append(pa.field(LINE, pa.int64()))
         table = table.select(schema.names).cast(schema)
+        self.present.setdefault(name, set()).update(
+            c for c in schema.names if table.column(c).null_count < table.num_rows
+        )
         table = table.append_column(FILE, pa.repeat(pa.scalar(self.index, pa.int32()), len(table)))
         table = self.keyer.add_keys(ds, table)
         if name not in self.writers:
@@ -205,6 +211,7 @@ class _Pending:
     format: str
     rejects: RejectsFile
     summary: FileSummary
+    present: dict[str, set[str]]
 
 
 def reading(options: IngestOptions) -> str:
@@ -252,7 +259,8 @@ def ingest(
     summaries: list[FileSummary] = []
     pending: list[_Pending] = []
     seen: set[str] = set()
-    keyer = Keyer(now.date().isoformat())
+    con = new_connection(options.memory_limit)
+    keyer = Keyer(now.date().isoformat(), con)
     try:
         for index, path in enumerate(paths):
             name = names[index] if names else str(path)
@@ -265,10 +273,10 @@ def ingest(
                 pending.append(summary)
         run = RunSummary(run_id=run_id, files=summaries)
         if pending:
-            _commit(kind, pending, root, staging, run, now, screener, options)
+            _commit(kind, pending, root, staging, run, now, screener, options, con)
         return run
     finally:
-        keyer.close()
+        con.close()
         shutil.rmtree(staging, ignore_errors=True)
 
 
@@ -325,7 +333,7 @@ def _stage_file(
         summary.rejects_path = str(rejects.path)
         log.warning("ingest.file_failed", path=str(path), error=str(exc))
         return summary
-    return _Pending(index, path, sha, fmt.name, rejects, summary)
+    return _Pending(index, path, sha, fmt.name, rejects, summary, stager.present)
 
 
 def _commit(
@@ -337,18 +345,20 @@ def _commit(
     now: datetime,
     screener: PartyScreener,
     options: IngestOptions,
+    con: duckdb.DuckDBPyConnection,
 ) -> None:
     file_ids = {p.index: file_id(p.sha256) for p in pending}
     with store_lock(root):
         committer = Committer(
             root, staging, run_id=run.run_id, file_ids=file_ids, now=now,
-            screener=screener, memory_limit=options.memory_limit,
+            screener=screener, memory_limit=options.memory_limit, con=con,
         )  # fmt: skip
         try:
             for ds in kind.datasets:
                 staged = sorted((staging / ds.name).glob(f"f*{STAGED_SUFFIX}"))
                 if staged:
-                    committer.commit_dataset(ds, staged)
+                    present = set().union(*(p.present.get(ds.name, ()) for p in pending))
+                    committer.commit_dataset(ds, staged, present)
             run.new_parties, run.parties_screened, run.screening_hits = committer.commit_parties()
             if isinstance(screener, NoScreening) and run.new_parties:
                 run.screening_note = f"parties not screened: {screener.reason}"
