@@ -228,8 +228,8 @@ def compare_tokens(
             share = _missing_share(syllabic, i in middle_q, MIDDLE_QUERY_COST, EXTRA_QUERY_COST)
             den += share * q_weights[i]
             pairs.append(Pair(qt, "", 0.0))
-    # A romanization of the Arabic script drops the article ("الأسد" is "asd"): a Latin
-    # "al-Assad" loses nothing by its "al" being unmatched, nor joined without it.
+    # A query romanized from a script without vowels drops the Arabic article ("الأسد" is
+    # "asd"): a Latin "al-Assad" loses nothing by its "al" being unmatched, nor joined without it.
     free = ARTICLES if sides == SIDE_QUERY else frozenset()
     for j, lt in enumerate(listed):
         if j not in l_used:

@@ -152,7 +152,7 @@ class Retriever:
         self.best_w = np.zeros(index.form_count, dtype=np.float32)
         self.seen = np.zeros(index.form_count, dtype=np.int32)
         # Total weight of each listed form's tokens; and without its Arabic articles, which a
-        # query romanized from the Arabic script never carries and does not pay for.
+        # query romanized from a script without vowels never carries and does not pay for.
         ptr = index.arrays["form_tok_ptr"]
         form_toks = index.arrays["form_toks"]
         tok_w = self.weights[form_toks].astype(np.float64)
