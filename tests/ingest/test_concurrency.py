@@ -86,6 +86,28 @@ def test_partition_writer_one_file_per_day(
     assert not list(tmp_path.glob("date=*/.*.tmp"))
 
 
+def test_partition_writer_keeps_statistics_for_numbers_not_text(tmp_path: Path) -> None:
+    """Row groups are pruned by their numbers' and dates' ranges; text ranges prune nothing."""
+    schema = pa.schema([("country", pa.string()), ("v", pa.int64())])
+    writer = PartitionWriter(tmp_path, schema, "run")
+    writer.write(
+        pa.record_batch(
+            {
+                "country": pa.array(["DE", "DE", "DE", "AE"]),  # repeated: dictionary-encoded
+                "v": pa.array([10, 12, 11, 11], pa.int64()),
+                DATE: pa.array([date(2024, 1, 1)] * 4),
+            }
+        )
+    )
+    writer.close()
+    writer.publish()
+    (file,) = tmp_path.glob("date=*/*.parquet")
+    group = pq.ParquetFile(file).metadata.row_group(0)
+    number = group.column(schema.get_field_index("v")).statistics
+    assert (number.min, number.max) == (10, 12)
+    assert group.column(schema.get_field_index("country")).statistics is None
+
+
 def test_partition_writer_discard_removes_background_files(tmp_path: Path) -> None:
     schema = pa.schema([("record_id", pa.string()), ("v", pa.int64())])
     writer = PartitionWriter(tmp_path, schema, "run")
