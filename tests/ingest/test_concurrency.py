@@ -108,6 +108,18 @@ def test_partition_writer_keeps_statistics_for_numbers_not_text(tmp_path: Path) 
     assert group.column(schema.get_field_index("country")).statistics is None
 
 
+def test_partition_writer_fills_in_columns_a_batch_lacks(tmp_path: Path) -> None:
+    schema = pa.schema([("record_id", pa.string()), ("v", pa.int64())])
+    writer = PartitionWriter(tmp_path, schema, "run")
+    writer.write(_batch([0, 0], 0).drop_columns(["v"]))
+    writer.close()
+    writer.publish()
+    (file,) = tmp_path.glob("date=*/*.parquet")
+    table = pq.read_table(file)
+    assert table.schema.equals(schema)
+    assert table.to_pydict() == {"record_id": ["r0", "r1"], "v": [None, None]}
+
+
 def test_partition_writer_discard_removes_background_files(tmp_path: Path) -> None:
     schema = pa.schema([("record_id", pa.string()), ("v", pa.int64())])
     writer = PartitionWriter(tmp_path, schema, "run")
