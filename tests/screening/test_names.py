@@ -108,6 +108,13 @@ def test_names_within_a_name() -> None:
     assert ("llc",) not in {f.tokens for f in analyze("КБ МРБ (ООО)", "org")}
     person = {f.tokens for f in analyze("Adel ben Soltane (formerly listed as)", "person")}
     assert ("adel", "ben", "soltane") in person
+    # A remark on the birth written after a person's name is no part of it.
+    born = "Safia Farkash Mohammed Al-Hadad, born 1 Jan. 1953 (Oman passport no.03825239)"
+    assert ("safia", "farkash", "mohammed", "al", "hadad") in {f.tokens for f in analyze(born)}
+    assert ("mohammad", "ishaq", "akhund") in {
+        f.tokens for f in analyze("Mohammad Ishaq Akhund born in 1963", "person")
+    }
+    assert analyze("Newborn Trading", "org")[0].tokens == ("newborn", "trading")
 
 
 def test_ayn_reads_as_a_vowel_mark_and_abd_forms_agree() -> None:

@@ -31,7 +31,9 @@ from accord.screening.scripts import METHOD_WORDS
 if TYPE_CHECKING:  # importing followthemoney costs ~1 s; loading an index needs none of it
     from accord.lists.model import ListedEntity
 
-FORMAT = "accord-screen-index-1"
+#: Changes with the layout, and with the analysis of listed names (the forms the index holds):
+#: a stored index of another format is rebuilt (``service._load_or_build``).
+FORMAT = "accord-screen-index-2"
 MAGIC = b"ACCSCRN1"
 METHODS = tuple(METHOD_WORDS)
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias")

@@ -173,16 +173,23 @@ def analyze(name: str, kind: Kind = "any") -> tuple[NameForm, ...]:
 
 
 _BRACKETED = re.compile(r"\(([^()]*)\)")
+# A remark on the person's birth written into the name field ("Safia Farkash Mohammed
+# Al-Hadad, born 1 Jan. 1953 (Oman passport no. …)", "Mohammad Ishaq Akhund born in 1963"):
+# its words and numbers are no part of the name.
+_BIRTH_REMARK = re.compile(r"[,\s]+born\b.*", re.IGNORECASE | re.DOTALL)
 
 
 def _parts(text: str, kind: Kind) -> list[str]:
     """Names within a name: lists write several in one field ("CAGL ; GLBC"), an acronym or
-    remark in brackets ("BUTEMBO AIRLINES (BAL)", "… ben Soltane (formerly listed as)").
-    Each part is compared on its own; bracketed text counts only for organizations, and only
-    when it is an acronym or several words (not "(GROUP)" or a legal form)."""
+    remark in brackets ("BUTEMBO AIRLINES (BAL)", "… ben Soltane (formerly listed as)"), a
+    remark on a person's birth after the name. Each part is compared on its own; bracketed
+    text counts only for organizations, and only when it is an acronym or several words (not
+    "(GROUP)" or a legal form)."""
     pieces = [p.strip() for p in text.split(";")] if ";" in text else [text]
     out: list[str] = []
     for piece in pieces:
+        if kind != "org":
+            piece = _BIRTH_REMARK.sub("", piece) or piece
         outside = _SPACES.sub(" ", _BRACKETED.sub(" ", piece)).strip()
         if outside and outside != text:
             out.append(outside)
