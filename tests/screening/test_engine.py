@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from accord.errors import InvalidInputError
-from accord.screening import ALGORITHM_VERSION, Query, Screener
+from accord.screening import ALGORITHM_VERSION, DEFAULT_THRESHOLD, Query, Screener
 from accord.screening.index import StaleIndexError
+from tests.screening.conftest import listed
 
 
 def top(screener: Screener, *names: str, threshold: float = 0.0, **facts: Any) -> dict[str, float]:
@@ -139,6 +140,21 @@ def test_cross_script_explanation_names_the_transliteration(small_screener: Scre
     (hit,) = small_screener.screen(Query.of("金正恩", schema="Person"), limit=1)
     assert "read as Korean from Chinese characters" in hit.explanation
     assert "kim = kim" in hit.explanation
+
+
+def test_persian_reading_of_the_arabic_script() -> None:
+    """ض, ذ and ث read "z", "z" and "s" in Persian, Urdu and Pashto names: "رضا" is "Reza"."""
+    screener = Screener.build(
+        [
+            listed("eu", "IR1", "Person", "IRAN", name="Reza KHAKI"),
+            listed("un", "TA1", "Person", "TALIBAN", name="Fazel RAHIM"),
+        ]
+    )
+    for query, listed_name in (("رضا خاکی", "Reza KHAKI"), ("فضل رحيم", "Fazel RAHIM")):
+        (hit,) = screener.screen(Query.of(query, schema="Person"))
+        assert hit.name is not None and hit.name.listed_name == listed_name
+        assert hit.score >= DEFAULT_THRESHOLD
+        assert "as Persian, Urdu and Pashto read the Arabic script" in hit.explanation
 
 
 def test_save_load_round_trip(small_screener: Screener, tmp_path: Path) -> None:

@@ -65,6 +65,14 @@ def test_left_out_middle_names_cost_less_than_missing_ends() -> None:
     assert _score("fadhli muhsin", "muhsin fadhil ayed ashour fadhli") < middle
 
 
+def test_the_persian_reading_only_where_it_differs() -> None:
+    assert [f.method for f in analyze("فضل رحيم", "person")] == [
+        "consonantal", "consonantal-persian",
+    ]  # fmt: skip
+    assert [f.tokens for f in analyze("ولی", "person")] == [("wly",), ("vly",)]
+    assert [f.method for f in analyze("محمد عمر", "person")] == ["consonantal"]
+
+
 def test_an_arabic_script_query_does_not_pay_for_a_latin_article() -> None:
     # "ماهر الاسد" reads "mahr asd": the script glues the article to its word and it is dropped.
     script = _score("mahr asd", "mahir al assad", consonantal=True, sides=SIDE_QUERY)

@@ -22,7 +22,9 @@ from accord.screening.query import Query
 #    listed words missing at the ends cost 0.25 of their weight (0.3 before).
 # 4: among equally similar word pairs, the alignment takes the nearest positions first; a query
 #    romanized from the Arabic script does not pay for a Latin article ("al-", "as-") unmatched.
-# 5: a remark on a person's birth written after the name ("…, born 1 Jan. 1953") is cut off.
+# 5: a remark on a person's birth written after the name ("…, born 1 Jan. 1953") is cut off;
+#    Arabic-script text with ض, ذ, ث or a word-initial و also gets the Persian reading ("رضا" is
+#    "rza" as well as "rda").
 ALGORITHM_VERSION = "accord-screen-5"
 NAME_WEIGHT = 0.9
 DEFAULT_THRESHOLD = 0.7

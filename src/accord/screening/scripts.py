@@ -42,6 +42,8 @@ METHOD_WORDS: dict[str, str] = {
     "han-pinyin": "romanized from Chinese characters (pinyin)",
     "han-korean": "read as Korean from Chinese characters (hanja)",
     "consonantal": "transliterated from a script that omits vowels (compared by consonants)",
+    "consonantal-persian": "transliterated as Persian, Urdu and Pashto read the Arabic script "
+    "(compared by consonants)",
 }
 
 # Romanizations made syllable by syllable: each word of the result is one written syllable.
@@ -105,7 +107,22 @@ def _consonantal(text: str) -> list[Romanization]:
     # Ayn has no Latin letter; Latin spellings give it a vowel ("Omar", "Abd", "Maaroufi"), so
     # it reads as the long-vowel mark "a", which the vowel-aware comparison lets any vowel fit.
     latin = ascii_fold(_transliterator("Any-Latin").transliterate(text).replace("ʿ", "a"))
-    return [Romanization(latin, "consonantal", consonantal=True)]
+    out = [Romanization(latin, "consonantal", consonantal=True)]
+    # Persian, Urdu and Pashto read ض and ذ as "z" and ث as "s" ("Reza", "Fazl", "Zabih",
+    # "Sanaullah"), and a word's first و as "v" ("Vali"), where the Arabic reading gives "d",
+    # "dh", "th" and "w". Names from Iran, Afghanistan and Pakistan are listed in that
+    # spelling, so such text gets that reading as well.
+    if _PERSIAN_LETTERS.search(text):
+        persian = _transliterator("Any-Latin").transliterate(text.translate(_PERSIAN_READING))
+        persian = _INITIAL_W.sub("v", ascii_fold(persian.replace("ʿ", "a")))
+        if persian != latin:
+            out.append(Romanization(persian, "consonantal-persian", consonantal=True))
+    return out
+
+
+_PERSIAN_READING = str.maketrans({"ض": "ز", "ذ": "ز", "ث": "س"})
+_PERSIAN_LETTERS = re.compile("[ضذث]|(?<![^\\W_])و")
+_INITIAL_W = re.compile(r"\bw")
 
 
 # --- Korean ------------------------------------------------------------------------------------
