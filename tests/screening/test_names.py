@@ -73,6 +73,13 @@ def test_the_persian_reading_only_where_it_differs() -> None:
     assert [f.method for f in analyze("محمد عمر", "person")] == ["consonantal"]
 
 
+def test_abd_al_written_joined_is_two_words_as_in_latin() -> None:
+    """Persian and Urdu write "عبدالغفار" as one word, Latin lists "Abdul Ghafar" as two."""
+    assert analyze("عبدالغفار شینواری", "person")[0].tokens == ("abd", "ghfar", "shynwary")
+    assert analyze("Abdul Ghafar Shinwari", "person")[0].tokens[:2] == ("abd", "ghafar")
+    assert analyze("عبدالله", "person")[0].tokens == ("abdallh",)  # Abdallah is one name
+
+
 def test_an_arabic_script_query_does_not_pay_for_a_latin_article() -> None:
     # "ماهر الاسد" reads "mahr asd": the script glues the article to its word and it is dropped.
     script = _score("mahr asd", "mahir al assad", consonantal=True, sides=SIDE_QUERY)

@@ -126,6 +126,10 @@ def _tokens(latin: str, kind: Kind, consonantal: bool) -> tuple[tuple[str, ...],
         # "Abdul Rahman", "Abdel Rahman", "Abd al-Rahman": the article glued to "Abd" is the
         # article the other spellings write apart (and the particle rule then drops).
         tokens = ["abd" if t in _ABD_FORMS else t for t in tokens]
+    if consonantal and kind in ("person", "any"):
+        # Persian and Urdu write "Abd al-" joined to the name ("عبدالغفار", "abdalghfar"):
+        # "abd" and the name, as Latin spellings write them ("Abdul Ghafar"). Not Abdallah.
+        tokens = [p for t in tokens for p in _split_abd(t)]
     if consonantal:
         # The Arabic article is written joined to the word: "alqdhafy" is "al" + "qdhafy".
         tokens = [t[2:] if t.startswith("al") and len(t) > 4 else t for t in tokens]
@@ -135,6 +139,13 @@ def _tokens(latin: str, kind: Kind, consonantal: bool) -> tuple[tuple[str, ...],
     else:
         tokens = _join_initial_runs(tokens, kind)
     return tuple(tokens), legal
+
+
+def _split_abd(token: str) -> list[str]:
+    rest = token[5:]
+    if token.startswith("abdal") and len(rest) >= 2 and rest not in ("lh", "llh"):
+        return ["abd", rest]
+    return [token]
 
 
 def _join_initial_runs(tokens: list[str], kind: Kind) -> list[str]:
