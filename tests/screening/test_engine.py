@@ -157,6 +157,25 @@ def test_persian_reading_of_the_arabic_script() -> None:
         assert "as Persian, Urdu and Pashto read the Arabic script" in hit.explanation
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "جاویدان علی اکبر",  # Ali Akbar JAVIDAN: a written "w" for the Latin "v"
+        "Вячаслаў Уладзіміравіч ГЛАДКОЎ",  # Vyacheslav Vladimirovich GLADKOV
+        "Ходотов Євген Гаррійович",  # Yevgeniy Garryevich KHODOTOV
+        "Віктар Уладзіміравіч СОЙКА",  # Victor Vladimirovich SOYKO
+    ],
+)
+def test_a_threshold_drops_only_the_hits_below_it(real_screener: Screener, name: str) -> None:
+    """Retrieval prunes by a bound on the score: no hit above the threshold may be pruned."""
+    query = Query.of(name, schema="Person")
+    every = real_screener.screen(query, threshold=0.0, limit=50)
+    above = sorted((h.entity_id, h.score) for h in every if h.score >= DEFAULT_THRESHOLD)
+    assert above, "the case needs a listed name above the threshold"
+    got = real_screener.screen(query, threshold=DEFAULT_THRESHOLD, limit=50)
+    assert sorted((h.entity_id, h.score) for h in got) == above
+
+
 def test_save_load_round_trip(small_screener: Screener, tmp_path: Path) -> None:
     path = tmp_path / "index.bin"
     small_screener.save(path)
