@@ -104,20 +104,24 @@ def _cyrillic(text: str) -> list[Romanization]:
 def _consonantal(text: str) -> list[Romanization]:
     # Taa marbuta ends names that Latin writes with a vowel ("Fatima", "Usama"): read it as "a".
     text = text.replace("ة", "a")
-    # Ayn has no Latin letter; Latin spellings give it a vowel ("Omar", "Abd", "Maaroufi"), so
-    # it reads as the long-vowel mark "a", which the vowel-aware comparison lets any vowel fit.
-    latin = ascii_fold(_transliterator("Any-Latin").transliterate(text).replace("ʿ", "a"))
+    latin = _abjad_latin(text)
     out = [Romanization(latin, "consonantal", consonantal=True)]
     # Persian, Urdu and Pashto read ض and ذ as "z" and ث as "s" ("Reza", "Fazl", "Zabih",
     # "Sanaullah"), and a word's first و as "v" ("Vali"), where the Arabic reading gives "d",
     # "dh", "th" and "w". Names from Iran, Afghanistan and Pakistan are listed in that
     # spelling, so such text gets that reading as well.
     if _PERSIAN_LETTERS.search(text):
-        persian = _transliterator("Any-Latin").transliterate(text.translate(_PERSIAN_READING))
-        persian = _INITIAL_W.sub("v", ascii_fold(persian.replace("ʿ", "a")))
+        persian = _INITIAL_W.sub("v", _abjad_latin(text.translate(_PERSIAN_READING)))
         if persian != latin:
             out.append(Romanization(persian, "consonantal-persian", consonantal=True))
     return out
+
+
+def _abjad_latin(text: str) -> str:
+    """ICU's Latin letters for ``text``. Ayn has no Latin letter; Latin spellings give it a vowel
+    ("Omar", "Abd", "Maaroufi"), so it reads as the long-vowel mark "a", which the vowel-aware
+    comparison lets any vowel fit."""
+    return ascii_fold(_transliterator("Any-Latin").transliterate(text).replace("ʿ", "a"))
 
 
 _PERSIAN_READING = str.maketrans({"ض": "ز", "ذ": "ز", "ث": "س"})
