@@ -148,6 +148,7 @@ def test_persian_reading_of_the_arabic_script() -> None:
         [
             listed("eu", "IR1", "Person", "IRAN", name="Reza KHAKI"),
             listed("un", "TA1", "Person", "TALIBAN", name="Fazel RAHIM"),
+            listed("un", "PK1", "Person", "ISIL", name="Mohammed Masood Azhar ALVI"),
         ]
     )
     for query, listed_name in (("رضا خاکی", "Reza KHAKI"), ("فضل رحيم", "Fazel RAHIM")):
@@ -155,6 +156,9 @@ def test_persian_reading_of_the_arabic_script() -> None:
         assert hit.name is not None and hit.name.listed_name == listed_name
         assert hit.score >= DEFAULT_THRESHOLD
         assert "as Persian, Urdu and Pashto read the Arabic script" in hit.explanation
+    # Urdu letters ("ہ" in "اظہر", Azhar) read as the Arabic ones.
+    (hit,) = screener.screen(Query.of("محمد مسعود اظہر علوی", schema="Person"))
+    assert hit.name is not None and hit.name.listed_name == "Mohammed Masood Azhar ALVI"
 
 
 @pytest.mark.parametrize(

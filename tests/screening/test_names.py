@@ -73,6 +73,13 @@ def test_the_persian_reading_only_where_it_differs() -> None:
     assert [f.method for f in analyze("محمد عمر", "person")] == ["consonantal"]
 
 
+def test_urdu_and_pashto_letters_are_transliterated() -> None:
+    """ICU leaves ہ, ھ, ڑ … as they are: "اظہر" (Azhar) must stay one word with its "h"."""
+    assert analyze("محمد مسعود اظہر علوی", "person")[0].tokens == ("mhmd", "msawd", "azhr", "alwy")
+    assert analyze("ابراھیم", "person")[0].tokens == ("abrahym",)
+    assert analyze("گیدڑ", "person")[0].tokens == ("gydr",)
+
+
 def test_abd_al_written_joined_is_two_words_as_in_latin() -> None:
     """Persian and Urdu write "عبدالغفار" as one word, Latin lists "Abdul Ghafar" as two."""
     assert analyze("عبدالغفار شینواری", "person")[0].tokens == ("abd", "ghfar", "shynwary")

@@ -24,7 +24,8 @@ from accord.screening.query import Query
 #    romanized from the Arabic script does not pay for a Latin article ("al-", "as-") unmatched.
 # 5: a remark on a person's birth written after the name ("…, born 1 Jan. 1953") is cut off;
 #    Arabic-script text with ض, ذ, ث or a word-initial و also gets the Persian reading ("رضا" is
-#    "rza" as well as "rda"); a joined "Abd al-" ("عبدالغفار") is "abd" and the name.
+#    "rza" as well as "rda"); a joined "Abd al-" ("عبدالغفار") is "abd" and the name; the Urdu
+#    and Pashto letters ICU leaves untouched (ہ, ھ, ڑ, ں…) read as the Arabic letters they are.
 ALGORITHM_VERSION = "accord-screen-5"
 NAME_WEIGHT = 0.9
 DEFAULT_THRESHOLD = 0.7

@@ -102,6 +102,7 @@ def _cyrillic(text: str) -> list[Romanization]:
 
 # --- Arabic and other scripts without short vowels -----------------------------------------------
 def _consonantal(text: str) -> list[Romanization]:
+    text = text.translate(_URDU_PASHTO)
     # Taa marbuta ends names that Latin writes with a vowel ("Fatima", "Usama"): read it as "a".
     text = text.replace("ة", "a")
     latin = _abjad_latin(text)
@@ -124,6 +125,16 @@ def _abjad_latin(text: str) -> str:
     return ascii_fold(_transliterator("Any-Latin").transliterate(text).replace("ʿ", "a"))
 
 
+# Letters of Urdu and Pashto that ICU's Any-Latin leaves as they are (so "اظہر", Azhar, became
+# "az" and "r"): each as the Arabic letter it is read like (retroflex consonants as the plain
+# ones, the Urdu and Pashto forms of heh, yeh, noon and teh marbuta as those letters).
+_URDU_PASHTO = str.maketrans(
+    {
+        "ہ": "ه", "ھ": "ه", "ۀ": "ه", "ۃ": "ة", "ے": "ي", "ۓ": "ي", "ې": "ي", "ۍ": "ي",
+        "ٹ": "ت", "ڈ": "د", "ډ": "د", "ڑ": "ر", "ړ": "ر", "ں": "ن", "ڼ": "ن", "ښ": "ش",
+        "ځ": "ز", "څ": "س", "ږ": "ژ",
+    }
+)  # fmt: skip
 _PERSIAN_READING = str.maketrans({"ض": "ز", "ذ": "ز", "ث": "س"})
 _PERSIAN_LETTERS = re.compile("[ضذث]|(?<![^\\W_])و")
 _INITIAL_W = re.compile(r"\bw")
