@@ -1,9 +1,12 @@
-"""The reader thread and the background partition writer: order, errors, bounded work."""
+"""The reader thread, the conversion and keying workers and the background partition writer:
+order, errors, bounded work."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -11,11 +14,26 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from accord.ingest import partwrite
-from accord.ingest.base import Chunk, Reject
+from accord.analytics.store import AnalyticsStore, analytics_root
+from accord.errors import InvalidInputError
+from accord.ingest import csvread, partwrite
+from accord.ingest.base import (
+    Chunk,
+    Deferred,
+    Format,
+    IngestOptions,
+    Kind,
+    Progress,
+    Reader,
+    Reject,
+)
 from accord.ingest.keys import DATE
+from accord.ingest.kinds import get_kind
 from accord.ingest.partwrite import PartitionWriter
-from accord.ingest.pipeline import prefetched
+from accord.ingest.payments_csv import read_payments_csv
+from accord.ingest.pipeline import ingest, prefetched
+from accord.settings import Settings
+from tests.ingest.conftest import rejects
 
 
 def _chunks(n: int, fail_at: int | None = None) -> Iterator[Chunk]:
@@ -190,3 +208,108 @@ def test_partition_writer_writes_coarse_partitions_out_instead_of_spilling(
         assert meta.num_rows == 100
         assert meta.num_row_groups > 1
     assert sorted(v for f in files for v in pq.read_table(f)["v"].to_pylist()) == list(range(200))
+
+
+# --- conversion and keying on worker threads ------------------------------------------------
+
+
+def _slow_first(reader: Reader, delay: float) -> Reader:
+    """``reader``, its first chunk's conversion delayed: the later chunks finish first."""
+
+    def read(path: Path, options: IngestOptions, progress: Progress) -> Iterator[Chunk | Deferred]:
+        for n, item in enumerate(reader(path, options, progress)):
+            if n == 0:
+                assert callable(item), "the template reader leaves converting to the workers"
+
+                def slow(item: Deferred = item) -> Chunk:
+                    time.sleep(delay)
+                    return item()
+
+                yield slow
+            else:
+                yield item
+
+    return read
+
+
+def _payments_kind(reader: Reader) -> Kind:
+    kind = get_kind("payments")
+    return replace(kind, formats=(Format("csv", "test", reader),), detect=lambda _p: "csv")
+
+
+def test_chunks_converted_out_of_order_are_staged_in_order(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers finish the later chunks first; rows, rejects and the run's first-sight rule
+    still follow the file's order."""
+    monkeypatch.setattr(csvread, "BLOCK_SIZE", 2048)  # many chunks
+    lines = ["tx_id,settlement_date,amount,currency,debtor_name"]
+    for i in range(600):
+        amount = "lots" if i % 97 == 5 else i + 1  # a reject now and then
+        lines.append(f"T{i},2024-03-0{1 + i % 3},{amount},EUR,Debtor {i}")
+    lines.append("T3,2024-03-01,999,EUR,Other")  # T3 again, other content: rejected
+    path = tmp_path / "p.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    kind = _payments_kind(_slow_first(read_payments_csv, 0.3))
+    summary = ingest(kind, [path], settings=settings).files[0]
+    assert summary.status == "ingested"
+    bad = rejects(summary.rejects_path)
+    assert [int(r["line"]) for r in bad] == sorted(int(r["line"]) for r in bad)
+    assert [int(r["line"]) for r in bad][-1] == 602
+    assert "line 5" in bad[-1]["reason"]  # the first T3 (line 5) is the one kept
+    assert len(bad) == 1 + sum(1 for i in range(600) if i % 97 == 5)
+    assert summary.accepted == 600 - (len(bad) - 1)
+    stored = AnalyticsStore(analytics_root(settings)).table("payments").to_pyarrow()
+    amounts = dict(zip(stored["tx_id"].to_pylist(), stored["amount"].to_pylist(), strict=True))
+    assert amounts["T3"] == 4
+
+
+def test_an_error_in_a_workers_conversion_fails_the_file(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(csvread, "BLOCK_SIZE", 2048)
+
+    def broken(path: Path, options: IngestOptions, progress: Progress) -> Iterator[Deferred]:
+        for n, item in enumerate(read_payments_csv(path, options, progress)):
+            if n == 3:
+
+                def fail() -> Chunk:
+                    raise InvalidInputError(f"{path.name}: unreadable part")
+
+                yield fail
+            else:
+                assert callable(item)
+                yield item
+
+    lines = ["tx_id,settlement_date,amount,currency"]
+    lines += [f"T{i},2024-03-01,{i + 1},EUR" for i in range(600)]
+    path = tmp_path / "p.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    summary = ingest(_payments_kind(broken), [path], settings=settings).files[0]
+    assert summary.status == "failed"
+    assert summary.error == "p.csv: unreadable part"
+    assert not (settings.data_dir / "analytics" / "payments").exists()
+    assert list((settings.data_dir / "analytics" / "_staging").iterdir()) == []
+
+
+def test_the_commit_publishes_only_files_written_to_the_end(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dataset's files are encoded while the commit goes on with the next dataset; publishing
+    waits for them."""
+    real_write = partwrite._File.write
+
+    def slow_write(self: partwrite._File, table: pa.Table) -> None:
+        time.sleep(0.3)
+        real_write(self, table)
+
+    monkeypatch.setattr(partwrite._File, "write", slow_write)
+    lines = ["tx_id,settlement_date,amount,currency,debtor_name"]
+    lines += [f"T{i},2024-03-0{1 + i % 3},{i + 1},EUR,Debtor {i}" for i in range(50)]
+    path = tmp_path / "p.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    summary = ingest(get_kind("payments"), [path], settings=settings).files[0]
+    assert summary.accepted == 50
+    store = AnalyticsStore(analytics_root(settings))
+    assert store.table("payments").count().to_pyarrow().as_py() == 50
+    assert store.table("parties").count().to_pyarrow().as_py() == 50

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
+from functools import partial
 from pathlib import Path
 
 import pyarrow as pa
@@ -20,9 +21,9 @@ import pyarrow.compute as pc
 
 from accord.analytics.datasets import POSITIONS, VESSEL_STATIC
 from accord.errors import InvalidInputError
-from accord.ingest.base import LINE, Chunk, IngestOptions, Progress
+from accord.ingest.base import LINE, Chunk, Deferred, IngestOptions, Progress
 from accord.ingest.columns import Converter
-from accord.ingest.csvread import check_columns, csv_batches, read_header
+from accord.ingest.csvread import CsvBatch, check_columns, csv_batches, read_header
 
 I64, I32, F64 = pa.int64(), pa.int32(), pa.float64()
 
@@ -179,7 +180,9 @@ def _static(cs: ColumnSet, cv: Converter, ts: pa.Array, mmsi: pa.Array, ok: pa.A
     return table.append_column("source", pa.repeat(pa.scalar(cs.name), table.num_rows))
 
 
-def read_ais_csv(path: Path, options: IngestOptions, progress: Progress) -> Iterator[Chunk]:
+def read_ais_csv(
+    path: Path, options: IngestOptions, progress: Progress
+) -> Iterator[Chunk | Deferred]:
     cs = detect_column_set(path)
     if cs is GENERIC:
         check_columns(path, read_header(path), GENERIC_REQUIRED, GENERIC_OPTIONAL)
@@ -193,25 +196,30 @@ def read_ais_csv(path: Path, options: IngestOptions, progress: Progress) -> Iter
     used = [getattr(cs, f.name) for f in fields(cs) if f.name not in ("name", "signature",
             "ts_format", "zone", "track_prefix", "draught_scale")]  # fmt: skip
     for part in csv_batches(path, progress, include=[c for c in used if c]):
-        cv = Converter(part.batch, part.lines)
-        positions = _positions(cs, cv, options)
-        if cs.msg_type:
-            # Spire-style exports mix every message type: static rows (5, 24) carry no position,
-            # and base stations, aids to navigation, binary messages are no vessel's position.
-            mtype = cv.raw(cs.msg_type)
-            is_static = pc.fill_null(pc.is_in(mtype, pa.array(STATIC_TYPES)), False)
-            is_vessel = pc.fill_null(pc.is_in(mtype, pa.array(VESSEL_POSITION_TYPES)), False)
-            cv.reason = pc.if_else(is_static, pa.scalar(None, pa.string()), cv.reason)
-            other = pc.binary_join_element_wise(
-                "message type ", pc.fill_null(mtype, "?"),
-                " is neither a vessel position report nor static data", "",
-            )  # fmt: skip
-            cv.reason = pc.if_else(pc.or_(is_static, is_vessel), cv.reason, other)
-            kept = positions.filter(pc.and_(cv.ok, pc.invert(is_static)))
-        else:
-            kept = cv.passed(positions)
-        tables = {POSITIONS.name: kept}
-        if cs.name_col:
-            ok = pc.fill_null(cv.ok, False)
-            tables[VESSEL_STATIC.name] = _static(cs, cv, positions["ts"], positions["mmsi"], ok)
-        yield Chunk(tables=tables, rejects=part.rejects + cv.rejects())
+        # Converting is left to the pipeline's workers: this thread goes on parsing.
+        yield partial(_convert, cs, part, options)
+
+
+def _convert(cs: ColumnSet, part: CsvBatch, options: IngestOptions) -> Chunk:
+    cv = Converter(part.batch, part.lines)
+    positions = _positions(cs, cv, options)
+    if cs.msg_type:
+        # Spire-style exports mix every message type: static rows (5, 24) carry no position,
+        # and base stations, aids to navigation, binary messages are no vessel's position.
+        mtype = cv.raw(cs.msg_type)
+        is_static = pc.fill_null(pc.is_in(mtype, pa.array(STATIC_TYPES)), False)
+        is_vessel = pc.fill_null(pc.is_in(mtype, pa.array(VESSEL_POSITION_TYPES)), False)
+        cv.reason = pc.if_else(is_static, pa.scalar(None, pa.string()), cv.reason)
+        other = pc.binary_join_element_wise(
+            "message type ", pc.fill_null(mtype, "?"),
+            " is neither a vessel position report nor static data", "",
+        )  # fmt: skip
+        cv.reason = pc.if_else(pc.or_(is_static, is_vessel), cv.reason, other)
+        kept = positions.filter(pc.and_(cv.ok, pc.invert(is_static)))
+    else:
+        kept = cv.passed(positions)
+    tables = {POSITIONS.name: kept}
+    if cs.name_col:
+        ok = pc.fill_null(cv.ok, False)
+        tables[VESSEL_STATIC.name] = _static(cs, cv, positions["ts"], positions["mmsi"], ok)
+    return Chunk(tables=tables, rejects=part.rejects + cv.rejects())

@@ -55,7 +55,10 @@ class IngestOptions:
     hs_nomenclature: Path | None = None
 
 
-Reader = Callable[[Path, IngestOptions, Progress], Iterator[Chunk]]
+#: The rest of a chunk's work (converting a parsed batch), which a reader may leave to the
+#: pipeline: it runs on a worker thread while the reader parses the next batch.
+Deferred = Callable[[], Chunk]
+Reader = Callable[[Path, IngestOptions, Progress], Iterator[Chunk | Deferred]]
 
 
 @dataclass(frozen=True)

@@ -375,10 +375,14 @@ class Committer:
         self.writers.append(writer)
         for batch in self.con.sql(select.format(cols=cols)).to_arrow_reader(STREAM_BATCH):
             writer.write(batch)
-        writer.close()
+        # The last row groups are encoded while the commit goes on (``publish`` waits).
+        writer.finish()
 
     def publish(self) -> None:
-        """Make every file the run wrote visible (renames: the data is already in place)."""
+        """Make every file the run wrote visible, once all are written (renames: the data is
+        already in place)."""
+        for writer in self.writers:
+            writer.wait()
         for writer in self.writers:
             writer.publish()
         self.writers.clear()

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from accord.analytics.datasets import DENIALS, LICENCES
-from accord.ingest.base import Chunk, IngestOptions, Progress
+from accord.ingest.base import Chunk, Deferred, IngestOptions, Progress
 from accord.ingest.columns import Converter
 from accord.ingest.template import Col, Template, read_template, require_one_of
 
@@ -82,9 +82,13 @@ DENIALS_TEMPLATE = Template(
 )
 
 
-def read_licences(path: Path, options: IngestOptions, progress: Progress) -> Iterator[Chunk]:
+def read_licences(
+    path: Path, options: IngestOptions, progress: Progress
+) -> Iterator[Chunk | Deferred]:
     return read_template(LICENCES_TEMPLATE, path, options, progress)
 
 
-def read_denials(path: Path, options: IngestOptions, progress: Progress) -> Iterator[Chunk]:
+def read_denials(
+    path: Path, options: IngestOptions, progress: Progress
+) -> Iterator[Chunk | Deferred]:
     return read_template(DENIALS_TEMPLATE, path, options, progress)

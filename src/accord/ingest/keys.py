@@ -9,6 +9,8 @@ the commit only reads them back, a narrow column, instead of re-hashing every wi
 
 from __future__ import annotations
 
+import threading
+
 import duckdb
 import numpy as np
 import pyarrow as pa
@@ -86,28 +88,56 @@ class Keyer:
     """Adds ``record_id``, ``date`` and ``_row`` to the rows a reader stages.
 
     Works on the run's DuckDB session ``con``, which the commit reuses afterwards (opening a
-    session costs ~20 ms, a tenth of a small file's run)."""
+    session costs ~20 ms, a tenth of a small file's run). Batches may be keyed in several
+    threads at once, each on a cursor of its own; they are then numbered in input order."""
 
     def __init__(self, ingest_day: str, con: duckdb.DuckDBPyConnection) -> None:
         self.ingest_day = ingest_day
         self.con = con
         self.rows: dict[str, int] = {}
+        self._local = threading.local()
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._lock = threading.Lock()
 
     def add_keys(self, ds: Dataset, table: pa.Table) -> pa.Table:
-        self.con.register("staged_batch", table)
+        """``table`` with its record ids and partition dates (any thread)."""
+        con = self._cursor()
+        con.register("staged_batch", table)
         try:
             # A plain projection over one Arrow scan keeps the input's row order.
-            keys = self.con.sql(
+            keys = con.sql(
                 f"SELECT {record_id_sql(ds)} AS {RECORD_ID}, "
                 f"{date_sql(ds, self.ingest_day)} AS {DATE} FROM staged_batch"
             ).to_arrow_table()
         finally:
-            self.con.unregister("staged_batch")
+            con.unregister("staged_batch")
+        return table.append_column(
+            RECORD_ID, keys.column(RECORD_ID).cast(pa.string())
+        ).append_column(DATE, keys.column(DATE).cast(pa.date32()))
+
+    def number(self, ds: Dataset, table: pa.Table) -> pa.Table:
+        """``table`` with its rows' numbers in ``ds`` within the run (called in input order)."""
         start = self.rows.get(ds.name, 0)
         self.rows[ds.name] = start + table.num_rows
         rows = pa.array(np.arange(start, start + table.num_rows, dtype=np.int64))
-        return (
-            table.append_column(RECORD_ID, keys.column(RECORD_ID).cast(pa.string()))
-            .append_column(DATE, keys.column(DATE).cast(pa.date32()))
-            .append_column(ROW, rows)
-        )
+        return table.append_column(ROW, rows)
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor on the run's session (a DuckDB connection is not shared
+        between threads; registrations are per cursor)."""
+        con: duckdb.DuckDBPyConnection | None = getattr(self._local, "con", None)
+        if con is None:
+            con = self.con.cursor()
+            con.execute("SET TimeZone = 'UTC'")
+            self._local.con = con
+            with self._lock:
+                self._cursors.append(con)
+        return con
+
+    def close(self) -> None:
+        """Close the keying cursors (the session itself stays open for the commit)."""
+        with self._lock:
+            for con in self._cursors:
+                con.close()
+            self._cursors.clear()
+            self._local = threading.local()

@@ -310,12 +310,26 @@ class PartitionWriter:
     def close(self) -> None:
         """Write every partition's remaining rows and close its file (hidden until
         ``publish``)."""
+        self.finish()
+        self.wait()
+
+    def finish(self) -> None:
+        """Hand every partition's remaining rows and the closing of its file to the writer
+        threads, without waiting for them (``wait``): the caller goes on with other work while
+        they encode."""
         try:
             for day in sorted(set(self.buffers) | set(self.spilled)):
                 self._emit(day, close=True)
             while self.writers:
                 day, file = self.writers.popitem(last=False)
                 self._submit(day, file.close)
+        except BaseException:
+            self._remove_spills()
+            raise
+
+    def wait(self) -> None:
+        """Wait for the writer threads to finish (raising the first failure)."""
+        try:
             self._drain()
         finally:
             self._remove_spills()
@@ -329,6 +343,7 @@ class PartitionWriter:
             self._spill_dir_made = False
 
     def publish(self) -> None:
+        """Make the written files visible (after ``close``, or ``finish`` and ``wait``)."""
         for path in self.files:
             path.rename(path.with_name(path.name[1:].removesuffix(".tmp")))
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from accord.analytics.datasets import PAYMENTS
-from accord.ingest.base import Chunk, IngestOptions, Progress
+from accord.ingest.base import Chunk, Deferred, IngestOptions, Progress
 from accord.ingest.template import Col, Template, read_template, require_one_of
 
 
@@ -54,5 +54,7 @@ PAYMENTS_TEMPLATE = Template(
 )
 
 
-def read_payments_csv(path: Path, options: IngestOptions, progress: Progress) -> Iterator[Chunk]:
+def read_payments_csv(
+    path: Path, options: IngestOptions, progress: Progress
+) -> Iterator[Chunk | Deferred]:
     return read_template(PAYMENTS_TEMPLATE, path, options, progress)

@@ -13,12 +13,14 @@ import hashlib
 import queue
 import shutil
 import threading
+from collections import deque
 from collections.abc import Generator, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar, cast
 
 import duckdb
 import pyarrow as pa
@@ -31,6 +33,7 @@ from accord.errors import AccordError, InvalidInputError
 from accord.ingest.base import (
     LINE,
     Chunk,
+    Deferred,
     FileSummary,
     IngestOptions,
     Kind,
@@ -45,6 +48,7 @@ from accord.logging import get_logger
 from accord.settings import Settings, get_settings
 
 log = get_logger(__name__)
+T = TypeVar("T")
 
 
 def _warm_up() -> None:
@@ -69,11 +73,14 @@ def sha256_file(path: Path) -> str:
 
 #: Chunks a reader may run ahead of the staging (each ~30k rows: a few MB).
 PREFETCH_CHUNKS = 2
+#: Worker threads converting (where a reader leaves that to them) and keying chunks, while the
+#: reader thread parses the next ones and the main thread appends the prepared chunks to the
+#: staged files, in input order. Arrow's kernels and DuckDB release the GIL: on the reader
+#: thread alone, parsing and converting were the bottleneck of staging.
+KEY_THREADS = 2
 
 
-def prefetched(
-    chunks: Iterator[Chunk], depth: int = PREFETCH_CHUNKS
-) -> Generator[Chunk, None, None]:
+def prefetched(chunks: Iterator[T], depth: int = PREFETCH_CHUNKS) -> Generator[T, None, None]:
     """``chunks``, produced by a reader thread while the caller keys and stages the previous ones.
 
     Arrow's CSV parsing and compute kernels, DuckDB and Parquet release the GIL, so reading one
@@ -116,8 +123,7 @@ def prefetched(
             if tag == "error":
                 assert isinstance(item, BaseException)
                 raise item
-            assert isinstance(item, Chunk)
-            yield item
+            yield cast(T, item)
     finally:
         stop.set()
         thread.join()
@@ -165,17 +171,28 @@ class _Stager:
         #: Per dataset, the columns holding a value in some row (``Committer.commit_dataset``).
         self.present: dict[str, set[str]] = {}
 
-    def write(self, name: str, table: pa.Table) -> None:
-        if table.num_rows == 0:
-            return
+    def keyed(self, name: str, table: pa.Table) -> pa.Table:
+        """``table`` typed as staged, with its keys (any thread)."""
         ds = self.datasets[name]
         schema = ds.data_schema.append(pa.field(LINE, pa.int64()))
         table = table.select(schema.names).cast(schema)
-        self.present.setdefault(name, set()).update(
-            c for c in schema.names if table.column(c).null_count < table.num_rows
-        )
         table = table.append_column(FILE, pa.repeat(pa.scalar(self.index, pa.int32()), len(table)))
-        table = self.keyer.add_keys(ds, table)
+        return self.keyer.add_keys(ds, table)
+
+    def prepare(self, item: Chunk | Deferred) -> tuple[dict[str, pa.Table], list[Reject]]:
+        """A reader's item converted (if the reader left that to a worker) and keyed: the
+        work of a worker thread."""
+        chunk = item() if callable(item) else item
+        tables = {n: self.keyed(n, t) for n, t in chunk.tables.items() if t.num_rows}
+        return tables, chunk.rejects
+
+    def write(self, name: str, table: pa.Table) -> None:
+        """Append a ``keyed`` table to the dataset's staged file (in input order)."""
+        ds = self.datasets[name]
+        self.present.setdefault(name, set()).update(
+            c for c in ds.data_schema.names if table.column(c).null_count < table.num_rows
+        )
+        table = self.keyer.number(ds, table)
         if name not in self.writers:
             path = self.folder / name / f"f{self.index}{STAGED_SUFFIX}"
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -276,6 +293,7 @@ def ingest(
             _commit(kind, pending, root, staging, run, now, screener, options, con)
         return run
     finally:
+        keyer.close()
         con.close()
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -318,11 +336,17 @@ def _stage_file(
     stager = _Stager(staging, index, kind.datasets, keyer)
     try:
         # closing: whatever stops the loop also stops the reader thread, at once.
-        with closing(prefetched(iter(fmt.reader(path, options, advance)))) as chunks:
-            for chunk in chunks:
-                for name, table in chunk.tables.items():
-                    stager.write(name, table)
-                rejects.write(chunk.rejects)
+        with (
+            ThreadPoolExecutor(KEY_THREADS, thread_name_prefix="ingest-keys") as pool,
+            closing(prefetched(iter(fmt.reader(path, options, advance)))) as chunks,
+        ):
+            prepared: deque[Future[tuple[dict[str, pa.Table], list[Reject]]]] = deque()
+            for item in chunks:
+                prepared.append(pool.submit(stager.prepare, item))
+                if len(prepared) > KEY_THREADS:
+                    _write_prepared(stager, rejects, prepared.popleft())
+            while prepared:
+                _write_prepared(stager, rejects, prepared.popleft())
         stager.close()
     except AccordError as exc:
         # A file-level problem (wrong column set, unreadable container): nothing of it commits.
@@ -334,6 +358,17 @@ def _stage_file(
         log.warning("ingest.file_failed", path=str(path), error=str(exc))
         return summary
     return _Pending(index, path, sha, fmt.name, rejects, summary, stager.present)
+
+
+def _write_prepared(
+    stager: _Stager,
+    rejects: RejectsFile,
+    prepared: Future[tuple[dict[str, pa.Table], list[Reject]]],
+) -> None:
+    tables, chunk_rejects = prepared.result()
+    for name, table in tables.items():
+        stager.write(name, table)
+    rejects.write(chunk_rejects)
 
 
 def _commit(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from followthemoney.exc import InvalidData
 
 from accord.analytics.datasets import COMPANIES, DIRECTORSHIPS, OWNERSHIPS
 from accord.errors import InvalidInputError
-from accord.ingest.base import LINE, Chunk, IngestOptions, Progress, Reject, open_input
+from accord.ingest.base import LINE, Chunk, Deferred, IngestOptions, Progress, Reject, open_input
 from accord.ingest.csvread import read_header
 from accord.ingest.template import Col, Template, read_template
 
@@ -187,14 +188,20 @@ _SIGNATURES = {
 }
 
 
-def read_registry_csv(path: Path, options: IngestOptions, progress: Progress) -> Iterator[Chunk]:
+def _companies(item: Chunk | Deferred) -> Chunk:
+    chunk = item() if callable(item) else item
+    chunk.tables = {k: _schema_case(v) for k, v in chunk.tables.items()}
+    return chunk
+
+
+def read_registry_csv(
+    path: Path, options: IngestOptions, progress: Progress
+) -> Iterator[Chunk | Deferred]:
     header = set(read_header(path))
     for template in REGISTRY_TEMPLATES:
         if _SIGNATURES[template.name] <= header:
-            for chunk in read_template(template, path, options, progress):
-                if template is COMPANIES_TEMPLATE:
-                    chunk.tables = {k: _schema_case(v) for k, v in chunk.tables.items()}
-                yield chunk
+            for item in read_template(template, path, options, progress):
+                yield partial(_companies, item) if template is COMPANIES_TEMPLATE else item
             return
     raise InvalidInputError(f"{path.name}: wrong column set: not the companies, ownerships or "
                             "directorships template")  # fmt: skip

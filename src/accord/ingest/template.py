@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import pyarrow as pa
@@ -17,9 +17,9 @@ import pyarrow.csv as pcsv
 
 from accord.analytics.datasets import MONEY, Dataset
 from accord.errors import InvalidInputError
-from accord.ingest.base import LINE, Chunk, IngestOptions, Progress
+from accord.ingest.base import LINE, Chunk, Deferred, IngestOptions, Progress
 from accord.ingest.columns import Converter
-from accord.ingest.csvread import check_columns, csv_batches, read_header
+from accord.ingest.csvread import CsvBatch, check_columns, csv_batches, read_header
 
 #: A check over the converted batch, run after every column: may call ``cv.fail``.
 RowCheck = Callable[[Converter, dict[str, pa.Array]], None]
@@ -159,15 +159,19 @@ def convert(template: Template, cv: Converter, options: IngestOptions) -> pa.Tab
 
 def read_template(
     template: Template, path: Path, options: IngestOptions, progress: Progress
-) -> Iterator[Chunk]:
+) -> Iterator[Chunk | Deferred]:
     check_columns(path, read_header(path), template.required, template.optional)
     for part in csv_batches(path, progress):
-        cv = Converter(part.batch, part.lines)
-        table = convert(template, cv, options)
-        yield Chunk(
-            tables={template.dataset.name: cv.passed(table)},
-            rejects=part.rejects + cv.rejects(),
-        )
+        # Converting is left to the pipeline's workers: this thread goes on parsing.
+        yield partial(_convert_batch, template, part, options)
+
+
+def _convert_batch(template: Template, part: CsvBatch, options: IngestOptions) -> Chunk:
+    cv = Converter(part.batch, part.lines)
+    table = convert(template, cv, options)
+    return Chunk(
+        tables={template.dataset.name: cv.passed(table)}, rejects=part.rejects + cv.rejects()
+    )
 
 
 def require_one_of(*columns: str) -> RowCheck:

@@ -16,7 +16,7 @@ from python_calamine import CalamineWorkbook
 
 from accord.analytics.datasets import TRADE_DECLARATIONS
 from accord.errors import InvalidInputError
-from accord.ingest.base import Chunk, IngestOptions, Progress
+from accord.ingest.base import Chunk, Deferred, IngestOptions, Progress
 from accord.ingest.columns import Converter, normalise_header
 from accord.ingest.csvread import check_columns
 from accord.ingest.template import Col, Template, convert, read_template
@@ -91,7 +91,7 @@ DECLARATIONS_TEMPLATE = Template(
 
 def read_declarations_csv(
     path: Path, options: IngestOptions, progress: Progress
-) -> Iterator[Chunk]:
+) -> Iterator[Chunk | Deferred]:
     return read_template(DECLARATIONS_TEMPLATE, path, options, progress)
 
 
@@ -114,7 +114,7 @@ def _cell(value: object) -> str:
 
 def read_declarations_xlsx(
     path: Path, options: IngestOptions, progress: Progress
-) -> Iterator[Chunk]:
+) -> Iterator[Chunk | Deferred]:
     """The first sheet; row 1 is the header. (An xlsx is a zip: it cannot be streamed.)"""
     try:
         sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)

@@ -21,7 +21,7 @@ from followthemoney.types import registry
 
 from accord.analytics.datasets import VESSEL_REGISTRY
 from accord.errors import InvalidInputError
-from accord.ingest.base import LINE, Chunk, IngestOptions, Progress
+from accord.ingest.base import LINE, Chunk, Deferred, IngestOptions, Progress
 from accord.ingest.columns import Converter
 from accord.ingest.csvread import csv_batches, read_header
 from accord.ingest.template import Col, Template, read_template
@@ -106,7 +106,9 @@ def _layout_rows(cv: Converter, header: set[str], path: Path) -> pa.Table:
     return pa.table(cols)
 
 
-def read_vessels(path: Path, options: IngestOptions, progress: Progress) -> Iterator[Chunk]:
+def read_vessels(
+    path: Path, options: IngestOptions, progress: Progress
+) -> Iterator[Chunk | Deferred]:
     header = set(read_header(path))
     if not (header >= GUR or header >= EQUASIS):
         if "imo" not in header:
