@@ -104,6 +104,30 @@ def test_partition_writer_one_file_per_day(
     assert not list(tmp_path.glob("date=*/.*.tmp"))
 
 
+def test_partition_writer_hands_over_the_days_time_ordered_input_has_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows in time order: a day's rows are encoded once the input has moved past it, not at the
+    end; a late row of that day gets a row group of its own in the same file."""
+    monkeypatch.setattr(partwrite, "MIN_ROW_GROUP_ROWS", 5)
+    schema = pa.schema([("record_id", pa.string()), ("v", pa.int64())])
+    writer = PartitionWriter(tmp_path, schema, "run")
+    day = (date(2024, 1, 1) - date(1970, 1, 1)).days  # day numbers of 2024-01-01 on
+    writer.write(_batch([0] * 2, 0))
+    writer.write(_batch([1] * 6, 2))  # day 0 has too few rows for a row group of its own: waits
+    assert set(writer.buffered) == {day, day + 1}
+    writer.write(_batch([2] * 6, 8))
+    assert set(writer.buffered) == {day, day + 2}  # day 1 handed to a writer thread
+    writer.write(_batch([1], 14))  # late
+    writer.close()
+    writer.publish()
+    files = sorted(tmp_path.glob("date=*/*.parquet"))
+    assert len(files) == 3
+    day1 = pq.ParquetFile(files[1])
+    assert day1.metadata.num_row_groups == 2
+    assert sorted(day1.read()["v"].to_pylist()) == [2, 3, 4, 5, 6, 7, 14]
+
+
 def test_partition_writer_keeps_statistics_for_numbers_not_text(tmp_path: Path) -> None:
     """Row groups are pruned by their numbers' and dates' ranges; text ranges prune nothing."""
     schema = pa.schema([("country", pa.string()), ("v", pa.int64())])

@@ -96,6 +96,65 @@ def _partition_files(folder: Path, dates: Sequence[object]) -> list[Path]:
     return out
 
 
+class DirectWrite:
+    """The final files of the datasets whose accepted rows need nothing from the commit (no
+    party ids, no amendments: positions, AIS messages, trade flows), written while staging.
+
+    Staged chunks go, in the file's order, to these datasets' partition writers as well, whose
+    threads encode them while the next chunks are read. If the commit then finds every staged row
+    accepted (no id repeated within the run or already stored: the usual case), the files are
+    published as they are and the commit's own pass over the dataset is skipped; otherwise they
+    are discarded and the commit writes the accepted rows itself. Taken out of play for the whole
+    run by a failed file (whose rows it may hold)."""
+
+    def __init__(self, root: Path, workdir: Path, run_id: str, now: datetime) -> None:
+        self.root = root
+        self.workdir = workdir
+        self.run_id = run_id
+        self.now = now
+        self.writers: dict[str, PartitionWriter] = {}
+        self.valid = True
+
+    @staticmethod
+    def eligible(ds: Dataset) -> bool:
+        return not ds.parties and not ds.amendable
+
+    def write(self, ds: Dataset, table: pa.Table, file_id: str) -> None:
+        """Rows of a staged chunk (data columns, ``_line``, ``record_id``, ``date``)."""
+        if not self.valid or not self.eligible(ds):
+            return
+        writer = self.writers.get(ds.name)
+        if writer is None:
+            writer = self.writers[ds.name] = PartitionWriter(
+                self.root / ds.name, ds.schema, self.run_id,
+                spill_dir=self.workdir / "spill" / f"{ds.name}-direct",
+            )  # fmt: skip
+        n = table.num_rows
+        columns = {c: table.column(c) for c in ds.content_columns}
+        columns |= {
+            "record_id": table.column("record_id"),
+            "source_file": pa.repeat(pa.scalar(file_id), n),
+            "source_line": table.column(LINE),
+            "ingested_at": pa.repeat(pa.scalar(self.now, pa.timestamp("us", "UTC")), n),
+            DATE: table.column(DATE),
+        }
+        for batch in pa.table(columns).to_batches():
+            writer.write(batch)
+
+    def take(self, ds: Dataset) -> PartitionWriter | None:
+        """The dataset's writer, for the commit to publish or discard (None: not written)."""
+        return self.writers.pop(ds.name, None) if self.valid else None
+
+    def invalidate(self) -> None:
+        self.valid = False
+        self.discard()
+
+    def discard(self) -> None:
+        for writer in self.writers.values():
+            writer.discard()
+        self.writers.clear()
+
+
 class Committer:
     def __init__(
         self,
@@ -141,9 +200,17 @@ class Committer:
 
     # --- one dataset -------------------------------------------------------------------------
 
-    def commit_dataset(self, ds: Dataset, staged: list[Path], present: set[str]) -> None:
+    def commit_dataset(
+        self,
+        ds: Dataset,
+        staged: list[Path],
+        present: set[str],
+        direct: PartitionWriter | None = None,
+    ) -> None:
         """Commit the ``staged`` rows of ``ds``; ``present``: the columns holding a value in some
-        staged row (the stager sees them: a null count is free in Arrow, a scan is not).
+        staged row (the stager sees them: a null count is free in Arrow, a scan is not);
+        ``direct``: the dataset's files written while staging (``DirectWrite``), published if
+        every staged row is accepted, discarded otherwise.
 
         A party column empty in every row contributes nothing to a party (NULL either way):
         leaving it out of the grouping and the join keys changes no id, and a role whose columns
@@ -184,7 +251,8 @@ class Committer:
             f"AND {ROW} NOT IN (SELECT {ROW} FROM ranked WHERE _rn > 1)"
         )
         # The accepted rows (all of them, in the common case, without an anti-join).
-        kept = f" ANTI JOIN dropped USING ({ROW})" if _count(con, "dropped") else ""
+        any_dropped = _count(con, "dropped") > 0
+        kept = f" ANTI JOIN dropped USING ({ROW})" if any_dropped else ""
         con.execute(f"CREATE OR REPLACE VIEW a AS SELECT * FROM s{kept}")
         for file, total, dropped, dup in con.execute(
             f"SELECT {FILE}, t.n, coalesce(d.n, 0), coalesce(d.dup, 0) FROM "
@@ -201,6 +269,12 @@ class Committer:
             ).fetchall():
                 counts = self.files[file]
                 counts.amended[ds.name] = counts.amended.get(ds.name, 0) + n
+        if direct is not None:
+            if not any_dropped and not amending:
+                direct.finish()  # every staged row is accepted: these are the files
+                self.writers.append(direct)
+                return
+            direct.discard()
         party_joins = ""
         party_ids = []
         for role in ds.parties:

@@ -211,6 +211,11 @@ class PartitionWriter:
         bounds = [0, *starts.tolist(), len(days)]
         for start, end in pairwise(bounds):
             self._buffer(int(days[start]), data.slice(start, end - start))
+        # Input in time order (positions, messages) has left the days before this batch's
+        # first: their rows go to the writer threads now, not at ``finish`` (a later row of
+        # such a day gets a row group of its own).
+        for day in [d for d, n in self.buffered.items() if d < days[0] and n >= MIN_ROW_GROUP_ROWS]:
+            self._emit(day)
         if self.total >= BUDGET_ROWS:
             self._spill()
 

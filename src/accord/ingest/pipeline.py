@@ -41,7 +41,7 @@ from accord.ingest.base import (
     Reject,
     RunSummary,
 )
-from accord.ingest.commit import FILE, STAGED_SUFFIX, Committer, new_run
+from accord.ingest.commit import FILE, STAGED_SUFFIX, Committer, DirectWrite, new_run
 from accord.ingest.keys import Keyer, new_connection
 from accord.ingest.parties import NoScreening, PartyScreener
 from accord.logging import get_logger
@@ -161,10 +161,20 @@ class RejectsFile:
 class _Stager:
     """Typed rows of one input file, per dataset, appended to staged Parquet files."""
 
-    def __init__(self, folder: Path, index: int, datasets: Sequence[Dataset], keyer: Keyer) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        index: int,
+        datasets: Sequence[Dataset],
+        keyer: Keyer,
+        direct: DirectWrite,
+        file_id: str,
+    ) -> None:
         self.folder = folder
         self.index = index
         self.keyer = keyer
+        self.direct = direct
+        self.file_id = file_id
         self.datasets = {d.name: d for d in datasets}
         self.writers: dict[str, pq.ParquetWriter] = {}
         self.paths: dict[str, Path] = {}
@@ -192,6 +202,7 @@ class _Stager:
         self.present.setdefault(name, set()).update(
             c for c in ds.data_schema.names if table.column(c).null_count < table.num_rows
         )
+        self.direct.write(ds, table, self.file_id)
         table = self.keyer.number(ds, table)
         if name not in self.writers:
             path = self.folder / name / f"f{self.index}{STAGED_SUFFIX}"
@@ -278,21 +289,23 @@ def ingest(
     seen: set[str] = set()
     con = new_connection(options.memory_limit)
     keyer = Keyer(now.date().isoformat(), con)
+    direct = DirectWrite(root, staging, run_id, now)
     try:
         for index, path in enumerate(paths):
             name = names[index] if names else str(path)
             summary = _stage_file(
                 kind, Path(path), name, index, staging, settings, options, manifest, seen,
-                advance, keyer,
+                advance, keyer, direct,
             )  # fmt: skip
             summaries.append(summary if isinstance(summary, FileSummary) else summary.summary)
             if isinstance(summary, _Pending):
                 pending.append(summary)
         run = RunSummary(run_id=run_id, files=summaries)
         if pending:
-            _commit(kind, pending, root, staging, run, now, screener, options, con)
+            _commit(kind, pending, root, staging, run, now, screener, options, con, direct)
         return run
     finally:
+        direct.discard()  # what the commit did not take (a failure)
         keyer.close()
         con.close()
         shutil.rmtree(staging, ignore_errors=True)
@@ -310,6 +323,7 @@ def _stage_file(
     seen: set[str],
     advance: Progress,
     keyer: Keyer,
+    direct: DirectWrite,
 ) -> FileSummary | _Pending:
     if not path.is_file():
         return FileSummary(name, kind.name, "", "", "failed", error="no such file")
@@ -333,7 +347,7 @@ def _stage_file(
     rejects_dir = settings.data_dir / "rejects" / kind.name
     rejects = RejectsFile(rejects_dir / f"{Path(name).name}.{file_id(sha)}.rejects.csv")
     summary = FileSummary(name, kind.name, fmt.name, sha, "ingested")
-    stager = _Stager(staging, index, kind.datasets, keyer)
+    stager = _Stager(staging, index, kind.datasets, keyer, direct, file_id(sha))
     try:
         # closing: whatever stops the loop also stops the reader thread, at once.
         with (
@@ -351,6 +365,7 @@ def _stage_file(
     except AccordError as exc:
         # A file-level problem (wrong column set, unreadable container): nothing of it commits.
         stager.discard()
+        direct.invalidate()  # it holds rows of this file
         rejects.write([Reject(None, str(exc), "")])
         rejects.close()
         summary.status, summary.error = "failed", str(exc)
@@ -381,6 +396,7 @@ def _commit(
     screener: PartyScreener,
     options: IngestOptions,
     con: duckdb.DuckDBPyConnection,
+    direct: DirectWrite,
 ) -> None:
     file_ids = {p.index: file_id(p.sha256) for p in pending}
     with store_lock(root):
@@ -393,7 +409,7 @@ def _commit(
                 staged = sorted((staging / ds.name).glob(f"f*{STAGED_SUFFIX}"))
                 if staged:
                     present = set().union(*(p.present.get(ds.name, ()) for p in pending))
-                    committer.commit_dataset(ds, staged, present)
+                    committer.commit_dataset(ds, staged, present, direct.take(ds))
             run.new_parties, run.parties_screened, run.screening_hits = committer.commit_parties()
             if isinstance(screener, NoScreening) and run.new_parties:
                 run.screening_note = f"parties not screened: {screener.reason}"
