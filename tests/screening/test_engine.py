@@ -209,3 +209,25 @@ def test_screen_many_matches_screen(small_screener: Screener) -> None:
     queries = [Query.of(n) for n in names]
     batched = small_screener.screen_many(queries, workers=2)
     assert batched == [small_screener.screen(q) for q in queries]
+
+
+def test_a_batch_leaves_the_garbage_collector_as_it_found_it(small_screener: Screener) -> None:
+    """A batch keeps its heap out of the collector's full passes while it runs (they walked the
+    whole index, again and again), and gives it back at the end."""
+    import gc
+
+    queries = [Query.of(n) for n in ["Muammar Gaddafi", "John Smith"] * 40]
+    frozen: list[int] = []
+    real = Screener._screen
+
+    def spy(self: Screener, *args: Any, **kw: Any) -> Any:
+        frozen.append(gc.get_freeze_count())
+        return real(self, *args, **kw)
+
+    before = gc.get_freeze_count()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Screener, "_screen", spy)
+        hits = small_screener.screen_many(queries, workers=1)
+    assert gc.get_freeze_count() == before
+    assert min(frozen) > before
+    assert hits == [small_screener.screen(q) for q in queries]

@@ -379,6 +379,10 @@ _INSERT_SEMIVOWEL = 0.3
 _DROP_H = 0.5  # "h" written on one side only (ة, ه, Latin "ah")
 
 
+# Substitution costs of a script letter by a Latin letter away from the word's ends.
+_SUB_COSTS: dict[str, dict[str, float]] = {}
+
+
 def _long_vowel_sim(a: str, b: str, sides: int) -> float:
     """Similarity of ``a`` and ``b`` where one or both are romanized from a script without
     short vowels; -1.0 when neither looks so."""
@@ -443,16 +447,30 @@ def vowel_aware_sim(script: str, latin: str) -> float:
             return fits.get(other, 1.0)
         return 0.5 if {ch, other} == {"j", "k"} else 1.0  # Jamal / Gamal
 
+    # The same recurrence with the costs looked up once per row and column.
+    ins = [insert(j) for j in range(m)]
     prev = [0.0] * (m + 1)
     for j in range(1, m + 1):
-        prev[j] = prev[j - 1] + insert(j - 1)
-    for i in range(1, n + 1):
-        cur = [prev[0] + drop(c[i - 1])] + [0.0] * m
-        for j in range(1, m + 1):
-            cur[j] = min(
-                prev[j - 1] + sub(i - 1, c[i - 1], lat[j - 1]),
-                prev[j] + drop(c[i - 1]),
-                cur[j - 1] + insert(j - 1),
-            )
+        prev[j] = prev[j - 1] + ins[j - 1]
+    for i in range(n):
+        ch = c[i]
+        cost = drop(ch)
+        if ch in _MARKER_FITS and (i == 0 or i == n - 1):
+            subs = [sub(i, ch, other) for other in lat]
+        else:
+            table = _SUB_COSTS.get(ch)
+            if table is None:
+                table = _SUB_COSTS[ch] = {}
+            subs = []
+            for other in lat:
+                got = table.get(other)
+                if got is None:
+                    got = table[other] = sub(i, ch, other)  # not at an end: by letters only
+                subs.append(got)
+        left = prev[0] + cost
+        cur = [left]
+        for j in range(m):
+            left = min(prev[j] + subs[j], prev[j + 1] + cost, left + ins[j])
+            cur.append(left)
         prev = cur
     return max(0.0, 1.0 - prev[m] / weight)
