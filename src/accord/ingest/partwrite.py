@@ -162,11 +162,21 @@ class PartitionWriter:
     """
 
     def __init__(
-        self, root: Path, schema: pa.Schema, run_id: str, *, spill_dir: Path | None = None
+        self,
+        root: Path,
+        schema: pa.Schema,
+        run_id: str,
+        *,
+        spill_dir: Path | None = None,
+        row_group_rows: int | None = None,
     ) -> None:
+        """``row_group_rows``: the row group size (default ``ROW_GROUP_ROWS``); the rows waiting
+        for the writer threads are bounded to the same number (default ``MAX_PENDING_ROWS``)."""
         self.root = root
         self.schema = schema
         self.run_id = run_id
+        self.row_group_rows = row_group_rows or ROW_GROUP_ROWS
+        self.max_pending_rows = row_group_rows or MAX_PENDING_ROWS
         self.spill_dir = spill_dir or root / f".spill-{run_id}"
         self.buffers: dict[int, list[pa.RecordBatch]] = {}
         self.buffered: dict[int, int] = {}
@@ -223,7 +233,7 @@ class PartitionWriter:
         self.buffers.setdefault(day, []).append(part)
         self.buffered[day] = self.buffered.get(day, 0) + part.num_rows
         self.total += part.num_rows
-        if self.buffered[day] + self.spilled.get(day, 0) >= ROW_GROUP_ROWS:
+        if self.buffered[day] + self.spilled.get(day, 0) >= self.row_group_rows:
             self._emit(day)
 
     def _spill(self) -> None:
@@ -272,10 +282,10 @@ class PartitionWriter:
         """Run ``fn`` on the day's writer thread, after everything submitted for that day.
 
         Each day is bound to one thread, first in first out: a file's row groups are written in
-        order, and it is closed after the last of them. Waits while ``MAX_PENDING_ROWS`` rows
+        order, and it is closed after the last of them. Waits while ``max_pending_rows`` rows
         are in flight."""
         while self._pending and (
-            self._pending_rows + rows > MAX_PENDING_ROWS or len(self._pending) >= MAX_PENDING
+            self._pending_rows + rows > self.max_pending_rows or len(self._pending) >= MAX_PENDING
         ):
             self._pending_rows -= self._pending[0][1]
             self._pending.popleft()[0].result()
