@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -337,3 +338,22 @@ def test_the_commit_publishes_only_files_written_to_the_end(
     store = AnalyticsStore(analytics_root(settings))
     assert store.table("payments").count().to_pyarrow().as_py() == 50
     assert store.table("parties").count().to_pyarrow().as_py() == 50
+
+
+def test_a_session_that_fails_to_open_fails_the_run_cleanly(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The DuckDB session opens while the first file is hashed and parsed: its failure reaches
+    the caller, and nothing is staged or stored."""
+    from accord.ingest import pipeline
+
+    def broken(memory_limit: str = "") -> None:
+        raise duckdb.OutOfMemoryException("cannot allocate the session")
+
+    monkeypatch.setattr(pipeline, "new_connection", broken)
+    path = tmp_path / "p.csv"
+    path.write_text("timestamp,lat,lon,mmsi\n2025-03-01T00:00:00Z,10,10,352000001\n")
+    with pytest.raises(duckdb.OutOfMemoryException, match="cannot allocate the session"):
+        ingest(get_kind("ais"), [path], settings=settings)
+    assert list((settings.data_dir / "analytics" / "_staging").iterdir()) == []
+    assert not (settings.data_dir / "analytics" / "positions").exists()

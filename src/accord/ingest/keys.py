@@ -10,6 +10,7 @@ the commit only reads them back, a narrow column, instead of re-hashing every wi
 from __future__ import annotations
 
 import threading
+from concurrent.futures import Future
 
 import duckdb
 import numpy as np
@@ -91,9 +92,12 @@ class Keyer:
     session costs ~20 ms, a tenth of a small file's run). Batches may be keyed in several
     threads at once, each on a cursor of its own; they are then numbered in input order."""
 
-    def __init__(self, ingest_day: str, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(
+        self, ingest_day: str, con: duckdb.DuckDBPyConnection | Future[duckdb.DuckDBPyConnection]
+    ) -> None:
+        """``con``: the session, or its opening (a future), awaited at the first batch."""
         self.ingest_day = ingest_day
-        self.con = con
+        self._con = con
         self.rows: dict[str, int] = {}
         self._local = threading.local()
         self._cursors: list[duckdb.DuckDBPyConnection] = []
@@ -122,16 +126,23 @@ class Keyer:
         rows = pa.array(np.arange(start, start + table.num_rows, dtype=np.int64))
         return table.append_column(ROW, rows)
 
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The run's session (once it is open)."""
+        if isinstance(self._con, Future):
+            self._con = self._con.result()
+        return self._con
+
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         """This thread's cursor on the run's session (a DuckDB connection is not shared
         between threads; registrations are per cursor)."""
         con: duckdb.DuckDBPyConnection | None = getattr(self._local, "con", None)
         if con is None:
-            con = self.con.cursor()
+            with self._lock:
+                con = self.con.cursor()
+                self._cursors.append(con)
             con.execute("SET TimeZone = 'UTC'")
             self._local.con = con
-            with self._lock:
-                self._cursors.append(con)
         return con
 
     def close(self) -> None:

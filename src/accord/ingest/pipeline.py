@@ -287,8 +287,11 @@ def ingest(
     summaries: list[FileSummary] = []
     pending: list[_Pending] = []
     seen: set[str] = set()
-    con = new_connection(options.memory_limit)
-    keyer = Keyer(now.date().isoformat(), con)
+    # The DuckDB session opens (~30-45 ms, the first in a process) while the first file is
+    # hashed and parsed; the keying workers wait for it at the first batch.
+    opener = ThreadPoolExecutor(1, thread_name_prefix="ingest-duckdb")
+    keyer = Keyer(now.date().isoformat(), opener.submit(new_connection, options.memory_limit))
+    opener.shutdown(wait=False)
     direct = DirectWrite(root, staging, run_id, now)
     try:
         for index, path in enumerate(paths):
@@ -302,13 +305,15 @@ def ingest(
                 pending.append(summary)
         run = RunSummary(run_id=run_id, files=summaries)
         if pending:
-            _commit(kind, pending, root, staging, run, now, screener, options, con, direct)
+            _commit(kind, pending, root, staging, run, now, screener, options, keyer.con, direct)
         return run
     finally:
         direct.discard()  # what the commit did not take (a failure)
         keyer.close()
-        con.close()
-        shutil.rmtree(staging, ignore_errors=True)
+        try:
+            keyer.con.close()  # raises if the session never opened
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def _stage_file(
