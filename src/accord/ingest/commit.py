@@ -128,7 +128,7 @@ class DirectWrite:
         writer = self.writers.get(ds.name)
         if writer is None:
             # Half the usual row groups and rows in flight: these buffers come on top of the
-            # staging's own (at 4M positions, the usual sizes cost ~70 MB more at the peak).
+            # staging's own (at 4M positions, the usual sizes cost ~25 MB more at the peak).
             writer = self.writers[ds.name] = PartitionWriter(
                 self.root / ds.name, ds.schema, self.run_id,
                 spill_dir=self.workdir / "spill" / f"{ds.name}-direct",
