@@ -71,7 +71,8 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-#: Chunks a reader may run ahead of the staging (each ~30k rows: a few MB).
+#: Items a reader may run ahead of the staging (each a 4 MB block of the file, parsed, or the
+#: chunk made of it).
 PREFETCH_CHUNKS = 2
 #: Worker threads converting (where a reader leaves that to them) and keying chunks, while the
 #: reader thread parses the next ones and the main thread appends the prepared chunks to the
@@ -81,12 +82,12 @@ KEY_THREADS = 2
 
 
 def prefetched(chunks: Iterator[T], depth: int = PREFETCH_CHUNKS) -> Generator[T, None, None]:
-    """``chunks``, produced by a reader thread while the caller keys and stages the previous ones.
+    """``chunks``, produced by a reader thread while the caller works on the previous ones.
 
     Arrow's CSV parsing and compute kernels, DuckDB and Parquet release the GIL, so reading one
-    chunk overlaps keying and staging the last. The queue is bounded (memory stays flat); a
-    reader's exception is raised here, in the caller's thread; closing the generator early stops
-    the reader at its next chunk.
+    item overlaps converting, keying and staging the last. The queue is bounded (memory stays
+    flat); a reader's exception is raised here, in the caller's thread; closing the generator
+    early stops the reader at its next item.
     """
     q: queue.Queue[tuple[str, object]] = queue.Queue(maxsize=depth)
     stop = threading.Event()
