@@ -15,7 +15,7 @@ import math
 import re
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -23,6 +23,7 @@ import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from accord.screening import kernels
 from accord.screening.index import ScreeningIndex
 from accord.screening.names import (
     INITIAL_SIM,
@@ -60,30 +61,6 @@ class Expansion:
     sims: npt.NDArray[np.float32]
     listed_weights: npt.NDArray[np.float32]
     weight: float
-    # Per listed form, the pair's share of the name score's numerator (see
-    # Retriever._coverage_one), made once: cached expansions are used by many queries.
-    _made: dict[bool, npt.NDArray[np.float32]] = field(default_factory=dict, compare=False)
-
-    def terms(self, syllabic: bool) -> npt.NDArray[np.float32]:
-        got = self._made.get(syllabic)
-        if got is None:
-            got = self._made[syllabic] = _terms(
-                self.sims, self.weight, self.listed_weights, syllabic
-            )
-        return got
-
-
-def _terms(
-    sims: npt.NDArray[np.float32],
-    weight: float,
-    listed_weights: npt.NDArray[np.float32],
-    syllabic: bool,
-) -> npt.NDArray[np.float32]:
-    """A matched pair's part of names.compare_tokens' numerator: its similarity (squared when
-    compared syllable by syllable) times the mean of the two words' weights."""
-    sims = sims * sims if syllabic else sims
-    out: npt.NDArray[np.float32] = sims * ((listed_weights + np.float32(weight)) * 0.5)
-    return out
 
 
 class Retriever:
@@ -145,11 +122,8 @@ class Retriever:
             lengths = np.fromiter((len(b) for b in bucket), np.int64, len(bucket))
             order = np.argsort(lengths, kind="stable")
             self.skel_by_len[letter] = ([bucket[i] for i in order.tolist()], lengths[order], order)
-        self.acc = np.zeros(index.form_count, dtype=np.float32)
-        self.acc_q = np.zeros(index.form_count, dtype=np.float32)
-        self.acc_w = np.zeros(index.form_count, dtype=np.float32)
-        self.best = np.zeros(index.form_count, dtype=np.float32)
-        self.best_w = np.zeros(index.form_count, dtype=np.float32)
+        # Working space of the coverage kernel, one value per listed form (kept zeroed).
+        self.scratch = np.zeros((4, index.form_count), dtype=np.float32)
         self.seen = np.zeros(index.form_count, dtype=np.int32)
         # Total weight of each listed form's tokens; and without its Arabic articles, which a
         # query romanized from a script without vowels never carries and does not pay for.
@@ -163,6 +137,7 @@ class Retriever:
         self.post_ptr = index.arrays["post_ptr"]
         self.post_forms = index.arrays["post_forms"]
         self._cache: OrderedDict[_Key, Expansion] = OrderedDict()
+        kernels.load()
 
     # -- token expansion -----------------------------------------------------------------------
     def expand(self, token: str, consonantal: bool, joined: bool = False) -> Expansion:
@@ -488,7 +463,7 @@ class Retriever:
     # -- retrieval -----------------------------------------------------------------------------
     def coverage(self, forms: list[NameForm]) -> tuple[npt.NDArray[Any], npt.NDArray[np.float32]]:
         """Listed forms reached by any query form, with the best coverage over query forms."""
-        all_forms: list[npt.NDArray[np.intp]] = []
+        all_forms: list[npt.NDArray[np.int32]] = []
         all_cov: list[npt.NDArray[np.float32]] = []
         for form in forms:
             got = self._coverage_one(form)
@@ -500,7 +475,7 @@ class Retriever:
         if len(all_forms) == 1:
             return all_forms[0], all_cov[0]
         # Best coverage per listed form over the query forms (each form's array is unique).
-        best = self.acc
+        best = self.scratch[0]
         for reached, cov in zip(all_forms, all_cov, strict=True):
             best[reached] = np.maximum(best[reached], cov)
         union = self._distinct(np.concatenate(all_forms))
@@ -510,7 +485,7 @@ class Retriever:
 
     def _coverage_one(
         self, form: NameForm
-    ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float32]] | None:
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]] | None:
         """Per listed form reached, the name score ``names.compare_tokens`` would give if every
         query word met its most similar listed word: the same weighted sum (a pair weighs the
         mean of its two words' weights) over the same denominator, with the least costs for
@@ -530,66 +505,45 @@ class Retriever:
         # syllable missing on either side costs its full weight.
         syllabic = form.method in SYLLABIC_METHODS
         q_cost, l_cost = (1.0, 1.0) if syllabic else (LEAST_QUERY_COST, LEAST_CANDIDATE_COST)
-        # Per listed form: the matched pairs' weighted similarity, the query and the listed
-        # weight they cover, summed over the query words (np.add.at on all of them at once).
-        best, best_w = self.best, self.best_w
-        f_parts: list[npt.NDArray[np.int32]] = []
-        t_parts: list[npt.NDArray[np.float32]] = []
-        w_parts: list[npt.NDArray[np.float32]] = []
-        q_parts: list[tuple[float, int]] = []
+        # Per query word, the parts that reach listed forms: its own expansion and the joined
+        # pairs it belongs to. Per listed form, the word counts with its best similarity over
+        # them (alone or joined with a neighbour) and the weight of the listed word it reaches;
+        # a word counts once: adding its own and its pair's similarity would let a form
+        # matching two words of three look complete. A joined pair's listed word is shared by
+        # its two query words (half its weight each).
+        parts: list[Expansion] = []
+        part_word: list[int] = []
+        part_factor: list[float] = []
         for i, ch in enumerate(exps):
-            # The best similarity this query word reaches per listed form, alone or joined
-            # with a neighbour (an expansion lists a form once, with its best token), and the
-            # weight of the listed word it reaches. A word counts once: adding its own and its
-            # pair's similarity would let a form matching two words of three look complete.
-            parts = [p for p in (ch, *joined[max(i - 1, 0) : i + 1]) if p.forms.size]
-            if not parts:
-                continue
-            if len(parts) == 1 and parts[0] is ch:
-                forms, terms, weights = ch.forms, ch.terms(syllabic), ch.listed_weights
-            else:
-                for part in parts:
-                    # A joined pair's listed word is shared by its two query words.
-                    listed_w = part.listed_weights if part is ch else part.listed_weights * 0.5
-                    best[part.forms] = np.maximum(best[part.forms], part.sims)
-                    best_w[part.forms] = np.maximum(best_w[part.forms], listed_w)
-                forms = self._distinct(np.concatenate([p.forms for p in parts]))
-                weights = best_w[forms]
-                terms = _terms(best[forms], ch.weight, weights, syllabic)
-                best[forms] = 0.0
-                best_w[forms] = 0.0
-            f_parts.append(forms)
-            t_parts.append(terms)
-            w_parts.append(weights)
-            q_parts.append((ch.weight, forms.size))
-        if not f_parts:
+            for part in (ch, *joined[max(i - 1, 0) : i + 1]):
+                if part.forms.size:
+                    parts.append(part)
+                    part_word.append(i)
+                    part_factor.append(1.0 if part is ch else 0.5)
+        if not parts:
             return None
-        every = np.concatenate(f_parts)
-        num, q_w, l_w = self.acc, self.acc_q, self.acc_w
-        np.add.at(num, every, np.concatenate(t_parts))
-        np.add.at(l_w, every, np.concatenate(w_parts))
-        q_weights, sizes = zip(*q_parts, strict=True)
-        np.add.at(q_w, every, np.repeat(np.array(q_weights, np.float32), sizes))
-        reached = self._distinct(every)
         # Initials reach no listed word here but may match one (of weight up to 1) in the
-        # detailed comparison: count them as matched, so the bound stays a bound.
+        # detailed comparison: count them as matched, so the bound stays a bound. Words no
+        # word of the other side reached still cost (at least the LEAST_* costs).
         initials = sum(e.weight for t, e in zip(tokens, exps, strict=True) if len(t) == 1)
         n_initials = sum(len(t) == 1 for t in tokens)
-        got = num[reached] + INITIAL_SIM * (initials + n_initials) / 2
-        matched_q = q_w[reached] + initials
-        matched_l = l_w[reached] + n_initials
-        # Words no word of the other side reached still cost (at least the LEAST_* costs).
-        listed_weight = self.form_weight_bare if form.consonantal else self.form_weight
-        den = (
-            (matched_q + matched_l) / 2
-            + q_cost * np.maximum(total - matched_q, 0.0)
-            + l_cost * np.maximum(listed_weight[reached] - matched_l, 0.0)
+        initial_sim = INITIAL_SIM * (initials + n_initials) / 2
+        costs = np.array([initial_sim, initials, n_initials, total, q_cost, l_cost], np.float32)
+        ends = np.cumsum([p.forms.size for p in parts])
+        return kernels.cover(
+            np.concatenate([p.forms for p in parts]),
+            np.concatenate([p.sims for p in parts]),
+            np.concatenate([p.listed_weights for p in parts]),
+            np.array(part_word, np.int32),
+            np.array(part_factor, np.float32),
+            ends,
+            np.array([e.weight for e in exps], np.float32),
+            syllabic,
+            costs,
+            self.form_weight_bare if form.consonantal else self.form_weight,
+            self.scratch,
+            self.seen,
         )
-        cov = np.minimum(got / np.maximum(den, 1e-6), 1.0)
-        num[reached] = 0.0
-        q_w[reached] = 0.0
-        l_w[reached] = 0.0
-        return reached, cov.astype(np.float32)
 
     def _distinct(self, values: npt.NDArray[Any]) -> npt.NDArray[Any]:
         """The distinct values of an array of form numbers, without sorting: each position

@@ -1,0 +1,103 @@
+"""The compiled coverage kernel against a plain reference of the same definition."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from accord.screening import kernels
+
+F32 = np.float32
+FORMS = 40
+
+
+def _reference(
+    parts: list[tuple[int, float, list[int], list[float], list[float]]],
+    word_weight: list[float],
+    syllabic: bool,
+    costs: list[float],
+    form_weight: np.ndarray,
+) -> tuple[list[int], list[float]]:
+    """Per query word, the best similarity and listed weight per form over its parts; then per
+    form the summed terms and weights, and the bound, all in float32, forms in the order of
+    their last entry."""
+    init_add, initials, n_initials, total, q_cost, l_cost = (F32(c) for c in costs)
+    every: list[tuple[int, np.float32, np.float32, np.float32]] = []
+    for word in dict.fromkeys(p[0] for p in parts):
+        best: dict[int, np.float32] = {}
+        best_w: dict[int, np.float32] = {}
+        last: dict[int, int] = {}
+        k = 0
+        for _, factor, forms, sims, weights in (p for p in parts if p[0] == word):
+            for f, s, w in zip(forms, sims, weights, strict=True):
+                best[f] = max(best.get(f, F32(0)), F32(s))
+                best_w[f] = max(best_w.get(f, F32(0)), F32(w) * F32(factor))
+                last[f] = k
+                k += 1
+        ww = F32(word_weight[word])
+        for f in sorted(last, key=last.__getitem__):
+            s = best[f] * best[f] if syllabic else best[f]
+            every.append((f, s * ((best_w[f] + ww) * F32(0.5)), best_w[f], ww))
+    num: dict[int, np.float32] = {}
+    q_w: dict[int, np.float32] = {}
+    l_w: dict[int, np.float32] = {}
+    last_pos: dict[int, int] = {}
+    for k, (f, term, weight, ww) in enumerate(every):
+        num[f] = num.get(f, F32(0)) + term
+        l_w[f] = l_w.get(f, F32(0)) + weight
+        q_w[f] = q_w.get(f, F32(0)) + ww
+        last_pos[f] = k
+    out_f, out_c = [], []
+    for f in sorted(last_pos, key=last_pos.__getitem__):
+        mq, ml = q_w[f] + initials, l_w[f] + n_initials
+        den = (
+            (mq + ml) / F32(2)
+            + q_cost * max(total - mq, F32(0))
+            + l_cost * max(form_weight[f] - ml, F32(0))
+        )
+        out_f.append(f)
+        out_c.append(float(min(F32(num[f] + init_add) / max(den, F32(1e-6)), F32(1))))
+    return out_f, out_c
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_cover_matches_the_reference(seed: int) -> None:
+    rng = random.Random(seed)
+    n_words = rng.randint(1, 4)
+    word_weight = [rng.choice([0.3, 0.5, 1.0, rng.uniform(0.1, 1.5)]) for _ in range(n_words)]
+    parts: list[tuple[int, float, list[int], list[float], list[float]]] = []
+    for word in range(n_words):
+        for factor in (1.0, 0.5, 0.5)[: rng.randint(0, 3)]:
+            forms = rng.sample(range(FORMS), rng.randint(1, 12))  # unique within a part
+            sims = [rng.uniform(0.6, 1.0) for _ in forms]
+            weights = [rng.choice([rng.uniform(0.1, 1.2), 2.0]) for _ in forms]
+            parts.append((word, factor, forms, sims, weights))
+    if not parts:
+        parts.append((0, 1.0, [3], [1.0], [1.0]))
+    syllabic = rng.random() < 0.3
+    costs = [rng.uniform(0, 0.8), rng.uniform(0, 0.6), rng.randint(0, 2), 2.5, 0.25, 0.15]
+    form_weight = np.array([rng.uniform(0.5, 4.0) for _ in range(FORMS)], np.float32)
+    scratch = np.zeros((4, FORMS), np.float32)
+    seen = np.zeros(FORMS, np.int32)
+
+    got_f, got_c = kernels.cover(
+        np.array([f for p in parts for f in p[2]], np.int32),
+        np.array([s for p in parts for s in p[3]], np.float32),
+        np.array([w for p in parts for w in p[4]], np.float32),
+        np.array([p[0] for p in parts], np.int32),
+        np.array([p[1] for p in parts], np.float32),
+        np.cumsum([len(p[2]) for p in parts]),
+        np.array(word_weight, np.float32),
+        syllabic,
+        np.array(costs, np.float32),
+        form_weight,
+        scratch,
+        seen,
+    )
+
+    want_f, want_c = _reference(parts, word_weight, syllabic, costs, form_weight)
+    assert got_f.tolist() == want_f
+    assert got_c.tolist() == want_c  # bitwise: float32 throughout, in the same order
+    assert not scratch.any()  # left zeroed for the next query
