@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from accord.screening import kernels
+from accord.screening.names import JOINED_PAIR_MIN
 
 F32 = np.float32
 FORMS = 40
@@ -17,12 +18,14 @@ def _reference(
     parts: list[tuple[int, float, list[int], list[float], list[float]]],
     word_weight: list[float],
     syllabic: bool,
+    joins: bool,
     costs: list[float],
     form_weight: np.ndarray,
 ) -> tuple[list[int], list[float]]:
     """Per query word, the best similarity and listed weight per form over its parts; then per
     form the summed terms and weights, and the bound, all in float32, forms in the order of
-    their last entry."""
+    their last entry. With ``joins``, a query word pair (factor 0.5) counts only on a single
+    listed word (weight at most 1), and pairs on either side only from JOINED_PAIR_MIN."""
     init_add, initials, n_initials, total, q_cost, l_cost = (F32(c) for c in costs)
     every: list[tuple[int, np.float32, np.float32, np.float32]] = []
     for word in dict.fromkeys(p[0] for p in parts):
@@ -32,10 +35,16 @@ def _reference(
         k = 0
         for _, factor, forms, sims, weights in (p for p in parts if p[0] == word):
             for f, s, w in zip(forms, sims, weights, strict=True):
+                query_pair, listed_pair = factor < 1, w > 1
+                joined = query_pair or listed_pair
+                if joins and joined and ((query_pair and listed_pair) or s < JOINED_PAIR_MIN):
+                    continue
                 best[f] = max(best.get(f, F32(0)), F32(s))
                 best_w[f] = max(best_w.get(f, F32(0)), F32(w) * F32(factor))
                 last[f] = k
                 k += 1
+        if not last:
+            continue
         ww = F32(word_weight[word])
         for f in sorted(last, key=last.__getitem__):
             s = best[f] * best[f] if syllabic else best[f]
@@ -71,12 +80,14 @@ def test_cover_matches_the_reference(seed: int) -> None:
     for word in range(n_words):
         for factor in (1.0, 0.5, 0.5)[: rng.randint(0, 3)]:
             forms = rng.sample(range(FORMS), rng.randint(1, 12))  # unique within a part
-            sims = [rng.uniform(0.6, 1.0) for _ in forms]
+            # float32 values, so the reference compares as the kernel does
+            sims = [float(F32(rng.uniform(0.6, 1.0))) for _ in forms]
             weights = [rng.choice([rng.uniform(0.1, 1.2), 2.0]) for _ in forms]
             parts.append((word, factor, forms, sims, weights))
     if not parts:
         parts.append((0, 1.0, [3], [1.0], [1.0]))
     syllabic = rng.random() < 0.3
+    joins = rng.random() < 0.5
     costs = [rng.uniform(0, 0.8), rng.uniform(0, 0.6), rng.randint(0, 2), 2.5, 0.25, 0.15]
     form_weight = np.array([rng.uniform(0.5, 4.0) for _ in range(FORMS)], np.float32)
     scratch = np.zeros((4, FORMS), np.float32)
@@ -91,13 +102,14 @@ def test_cover_matches_the_reference(seed: int) -> None:
         np.cumsum([len(p[2]) for p in parts]),
         np.array(word_weight, np.float32),
         syllabic,
+        joins,
         np.array(costs, np.float32),
         form_weight,
         scratch,
         seen,
     )
 
-    want_f, want_c = _reference(parts, word_weight, syllabic, costs, form_weight)
+    want_f, want_c = _reference(parts, word_weight, syllabic, joins, costs, form_weight)
     assert got_f.tolist() == want_f
     assert got_c.tolist() == want_c  # bitwise: float32 throughout, in the same order
     assert not scratch.any()  # left zeroed for the next query

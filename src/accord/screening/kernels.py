@@ -19,8 +19,11 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
+from accord.screening.names import JOINED_PAIR_MIN
+
 _F32 = np.float32
 _HALF, _TWO, _ZERO, _ONE, _EPS = _F32(0.5), _F32(2.0), _F32(0.0), _F32(1.0), _F32(1e-6)
+_JOIN = _F32(JOINED_PAIR_MIN)
 
 Ints = npt.NDArray[np.int32]
 Floats = npt.NDArray[np.float32]
@@ -35,6 +38,7 @@ def _cover(
     part_end: npt.NDArray[np.int64],
     word_weight: Floats,
     syllabic: bool,
+    joins: bool,
     costs: Floats,
     form_weight: Floats,
     scratch: Floats,
@@ -45,7 +49,12 @@ def _cover(
     ``forms``/``sims``/``listed_w``: the expansions' entries, part after part; a part is one
     expansion reaching one query word (its own, or a joined pair it belongs to), ``part_word``
     its word (parts of a word are adjacent), ``part_factor`` the share of the listed weight it
-    stands for, ``part_end`` where its entries end. ``costs``: the initials' similarity to add,
+    stands for (1 for the word's own, 0.5 for a pair), ``part_end`` where its entries end.
+    ``joins``: words written as one on one side and apart on the other count only as the
+    comparison pairs them (``names._join_leftovers``): a query word meets a listed word pair
+    (an entry of listed weight above 1; a listed word weighs at most 1) only from
+    JOINED_PAIR_MIN, and a query word pair meets only a single listed word, from
+    JOINED_PAIR_MIN. ``costs``: the initials' similarity to add,
     the initials' query weight, their count, the query's total weight, the query and listed
     costs per unmatched weight. ``scratch`` (four float32 rows of zeros, one per listed form) is
     left zeroed for the next call; ``seen`` (one int32 per listed form) is working space.
@@ -59,34 +68,40 @@ def _cover(
     terms = np.empty(size, np.float32)
     weights = np.empty(size, np.float32)
     words = np.empty(size, np.int32)
+    kept = np.empty(size, np.int64)
     n_every = 0
     n_parts = part_word.size
     p = 0
-    start = 0
+    k = 0
     while p < n_parts:
         # One query word: the best similarity and listed weight per listed form over its parts.
         word = part_word[p]
-        q = p
-        k = start
-        while q < n_parts and part_word[q] == word:
-            factor = part_factor[q]
-            while k < part_end[q]:
+        n_kept = 0
+        while p < n_parts and part_word[p] == word:
+            factor = part_factor[p]
+            pair = factor < _ONE
+            while k < part_end[p]:
                 f = forms[k]
+                listed_pair = listed_w[k] > _ONE
+                if joins and (pair or listed_pair) and ((pair and listed_pair) or sims[k] < _JOIN):
+                    k += 1
+                    continue
                 if sims[k] > best[f]:
                     best[f] = sims[k]
                 w = listed_w[k] * factor
                 if w > best_w[f]:
                     best_w[f] = w
+                kept[n_kept] = k
+                n_kept += 1
                 k += 1
-            q += 1
-        end = k
+            p += 1
         # Each form once, in the order of its last entry.
-        for k in range(start, end):
-            seen[forms[k]] = k
+        for i in range(n_kept):
+            seen[forms[kept[i]]] = i
         weight = word_weight[word]
-        for k in range(start, end):
-            f = forms[k]
-            if seen[f] == k:
+        for i in range(n_kept):
+            f = forms[kept[i]]
+            if seen[f] == i:
                 s = best[f]
                 if syllabic:
                     s = s * s
@@ -97,8 +112,6 @@ def _cover(
                 n_every += 1
                 best[f] = _ZERO
                 best_w[f] = _ZERO
-        p = q
-        start = end
     # Per listed form: the matched pairs' weighted similarity, the query and listed weight
     # they cover (``best`` holds the query weight now that it is free again).
     q_w = best
@@ -144,5 +157,5 @@ def load() -> None:
     ints, floats = np.zeros(1, np.int32), np.zeros(1, np.float32)
     cover(
         ints[:0], floats[:0], floats[:0], ints[:0], floats[:0], np.zeros(0, np.int64),
-        floats, False, np.zeros(6, np.float32), floats, np.zeros((4, 1), np.float32), ints,
+        floats, False, False, np.zeros(6, np.float32), floats, np.zeros((4, 1), np.float32), ints,
     )  # fmt: skip
