@@ -24,8 +24,8 @@ def _reference(
 ) -> tuple[list[int], list[float]]:
     """Per query word, the best similarity and listed weight per form over its parts; then per
     form the summed terms and weights, and the bound, all in float32, forms in the order of
-    their last entry. With ``joins``, a query word pair (factor 0.5) counts only on a single
-    listed word (weight at most 1), and pairs on either side only from JOINED_PAIR_MIN."""
+    their last entry. With ``joins``, entries of a query word pair (factor 0.5) or of a listed
+    word pair (weight above 1) count only from JOINED_PAIR_MIN."""
     init_add, initials, n_initials, total, q_cost, l_cost = (F32(c) for c in costs)
     every: list[tuple[int, np.float32, np.float32, np.float32]] = []
     for word in dict.fromkeys(p[0] for p in parts):
@@ -35,9 +35,7 @@ def _reference(
         k = 0
         for _, factor, forms, sims, weights in (p for p in parts if p[0] == word):
             for f, s, w in zip(forms, sims, weights, strict=True):
-                query_pair, listed_pair = factor < 1, w > 1
-                joined = query_pair or listed_pair
-                if joins and joined and ((query_pair and listed_pair) or s < JOINED_PAIR_MIN):
+                if joins and (factor < 1 or w > 1) and s < JOINED_PAIR_MIN:
                     continue
                 best[f] = max(best.get(f, F32(0)), F32(s))
                 best_w[f] = max(best_w.get(f, F32(0)), F32(w) * F32(factor))

@@ -50,14 +50,14 @@ def _cover(
     expansion reaching one query word (its own, or a joined pair it belongs to), ``part_word``
     its word (parts of a word are adjacent), ``part_factor`` the share of the listed weight it
     stands for (1 for the word's own, 0.5 for a pair), ``part_end`` where its entries end.
-    ``joins``: words written as one on one side and apart on the other count only as the
-    comparison pairs them (``names._join_leftovers``): a query word meets a listed word pair
-    (an entry of listed weight above 1; a listed word weighs at most 1) only from
-    JOINED_PAIR_MIN, and a query word pair meets only a single listed word, from
-    JOINED_PAIR_MIN. ``costs``: the initials' similarity to add,
-    the initials' query weight, their count, the query's total weight, the query and listed
-    costs per unmatched weight. ``scratch`` (four float32 rows of zeros, one per listed form) is
-    left zeroed for the next call; ``seen`` (one int32 per listed form) is working space.
+    ``joins``: words written as one on one side and apart on the other count only from the
+    similarity at which the comparison pairs them (JOINED_PAIR_MIN, ``names._join_leftovers``
+    and names compared without spaces): the entries of a query word pair, and those of a
+    listed word pair (listed weight above 1: a listed word weighs at most 1). ``costs``: the
+    initials' similarity to add, the initials' query weight, their count, the query's total
+    weight, the query and listed costs per unmatched weight. ``scratch`` (four float32 rows of
+    zeros, one per listed form) is left zeroed for the next call; ``seen`` (one int32 per
+    listed form) is working space.
     """
     init_add, initials, n_initials, total, q_cost, l_cost = (
         costs[0], costs[1], costs[2], costs[3], costs[4], costs[5],
@@ -82,8 +82,7 @@ def _cover(
             pair = factor < _ONE
             while k < part_end[p]:
                 f = forms[k]
-                listed_pair = listed_w[k] > _ONE
-                if joins and (pair or listed_pair) and ((pair and listed_pair) or sims[k] < _JOIN):
+                if joins and (pair or listed_w[k] > _ONE) and sims[k] < _JOIN:
                     k += 1
                     continue
                 if sims[k] > best[f]:
