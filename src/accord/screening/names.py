@@ -182,9 +182,25 @@ def compare_tokens(
     counts squared. ``sides``: see ``token_sim``.
     """
     scored: list[tuple[float, int, int]] = []
+    # Most pairs are far apart, and in a batch most are new: without a script side, a pair
+    # below REFINE_MIN["latin"] in plain edit similarity stays there (see token_sim), below
+    # MIN_TOKEN_SIM, which one edit distance with a cutoff tells.
+    latin = not (syllabic or consonantal)
+    cutoff = REFINE_MIN["latin"]
     for i, qt in enumerate(query):
         for j, lt in enumerate(listed):
-            sim = syllable_sim(qt, lt) if syllabic else token_sim(qt, lt, consonantal, sides)
+            if syllabic:
+                sim = syllable_sim(qt, lt)
+            elif (
+                latin
+                and qt != lt
+                and len(qt) > 1
+                and len(lt) > 1
+                and Levenshtein.normalized_similarity(qt, lt, score_cutoff=cutoff) < cutoff
+            ):
+                continue
+            else:
+                sim = token_sim(qt, lt, consonantal, sides)
             if sim >= MIN_TOKEN_SIM:
                 scored.append((sim, i, j))
     # Best pairs first; among equally good ones, words at the nearest positions, so a repeated
@@ -292,16 +308,23 @@ def _join_leftovers(
     if not free_q or not free_l or len(free_q) + len(free_l) < 3:
         return groups
     found: list[tuple[float, tuple[int, ...], tuple[int, ...]]] = []
+
+    def pair(a: str, b: str) -> float:
+        # Most of these pairs are far apart and new. Without a script side, token_sim reaches
+        # JOINED_PAIR_MIN only from an edit similarity of REFINE_MIN["latin"] (below it, it
+        # returns its coarse value): one edit distance with a cutoff rules them out cheaply.
+        if not consonantal and a != b and not _latin_close(a, b):
+            return 0.0
+        return token_sim(a, b, consonantal, sides)
+
     for i in free_q:
         if i + 1 in free_q:
             for j in free_l:
-                sim = token_sim(query[i] + query[i + 1], listed[j], consonantal, sides)
-                found.append((sim, (i, i + 1), (j,)))
+                found.append((pair(query[i] + query[i + 1], listed[j]), (i, i + 1), (j,)))
     for j in free_l:
         if j + 1 in free_l:
             for i in free_q:
-                sim = token_sim(query[i], listed[j] + listed[j + 1], consonantal, sides)
-                found.append((sim, (i,), (j, j + 1)))
+                found.append((pair(query[i], listed[j] + listed[j + 1]), (i,), (j, j + 1)))
     found.sort(reverse=True)
     for sim, q_idx, l_idx in found:
         if syllabic and sim < 1.0:
@@ -315,6 +338,13 @@ def _join_leftovers(
         l_used.update(l_idx)
         groups[q_idx[0]] = (q_idx, l_idx, sim)
     return groups
+
+
+def _latin_close(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are close enough for ``token_sim`` (without a script side) to
+    refine them: an edit similarity of at least REFINE_MIN["latin"]."""
+    cutoff = REFINE_MIN["latin"]
+    return bool(Levenshtein.normalized_similarity(a, b, score_cutoff=cutoff) >= cutoff)
 
 
 def _missing_share(syllabic: bool, middle: bool, middle_cost: float, edge_cost: float) -> float:
