@@ -24,9 +24,10 @@ def _reference(
 ) -> tuple[list[int], list[float]]:
     """Per query word, the best similarity and listed weight per form over its parts; then per
     form the summed terms and weights, and the bound, all in float32, forms in the order of
-    their last entry. With ``joins``, entries of a query word pair (factor 0.5) or of a listed
-    word pair (weight above 1) count only from JOINED_PAIR_MIN."""
-    init_add, initials, n_initials, total, q_cost, l_cost = (F32(c) for c in costs)
+    their last entry, those covered at least ``floor``. With ``joins``, entries of a query word
+    pair (factor 0.5) or of a listed word pair (weight above 1) count only from
+    JOINED_PAIR_MIN."""
+    init_add, initials, n_initials, total, q_cost, l_cost, floor = (F32(c) for c in costs)
     every: list[tuple[int, np.float32, np.float32, np.float32]] = []
     for word in dict.fromkeys(p[0] for p in parts):
         best: dict[int, np.float32] = {}
@@ -64,8 +65,10 @@ def _reference(
             + q_cost * max(total - mq, F32(0))
             + l_cost * max(form_weight[f] - ml, F32(0))
         )
-        out_f.append(f)
-        out_c.append(float(min(F32(num[f] + init_add) / max(den, F32(1e-6)), F32(1))))
+        cov = F32(num[f] + init_add) / max(den, F32(1e-6))
+        if cov >= floor:
+            out_f.append(f)
+            out_c.append(float(min(cov, F32(1))))
     return out_f, out_c
 
 
@@ -86,7 +89,8 @@ def test_cover_matches_the_reference(seed: int) -> None:
         parts.append((0, 1.0, [3], [1.0], [1.0]))
     syllabic = rng.random() < 0.3
     joins = rng.random() < 0.5
-    costs = [rng.uniform(0, 0.8), rng.uniform(0, 0.6), rng.randint(0, 2), 2.5, 0.25, 0.15]
+    floor = rng.choice([0.0, 0.5, 0.75])
+    costs = [rng.uniform(0, 0.8), rng.uniform(0, 0.6), rng.randint(0, 2), 2.5, 0.25, 0.15, floor]
     form_weight = np.array([rng.uniform(0.5, 4.0) for _ in range(FORMS)], np.float32)
     scratch = np.zeros((4, FORMS), np.float32)
     seen = np.zeros(FORMS, np.int32)

@@ -269,11 +269,10 @@ class Screener:
     ) -> list[tuple[int, float, list[int]]]:
         """Entities by their best retrieval bound, each with its best-covered forms."""
         arrays = self.index.arrays
-        reached, cov = self.retriever.coverage(forms)
-        keep = cov >= floor
+        reached, cov = self.retriever.coverage(forms, floor)
         if not any(f.consonantal for f in forms):
-            keep &= (arrays["form_flags"][reached] & FLAG_SHADOWED) == 0
-        reached, cov = reached[keep], cov[keep]
+            keep = (arrays["form_flags"][reached] & FLAG_SHADOWED) == 0
+            reached, cov = reached[keep], cov[keep]
         ents = arrays["form_entity"][reached]
         ok = _KIND_OK[query.kind][arrays["ent_kind"][ents]]
         if list_mask is not None:

@@ -55,12 +55,13 @@ def _cover(
     and names compared without spaces): the entries of a query word pair, and those of a
     listed word pair (listed weight above 1: a listed word weighs at most 1). ``costs``: the
     initials' similarity to add, the initials' query weight, their count, the query's total
-    weight, the query and listed costs per unmatched weight. ``scratch`` (four float32 rows of
+    weight, the query and listed costs per unmatched weight, and the floor: forms covered less
+    are left out. ``scratch`` (four float32 rows of
     zeros, one per listed form) is left zeroed for the next call; ``seen`` (one int32 per
     listed form) is working space.
     """
-    init_add, initials, n_initials, total, q_cost, l_cost = (
-        costs[0], costs[1], costs[2], costs[3], costs[4], costs[5],
+    init_add, initials, n_initials, total, q_cost, l_cost, floor = (
+        costs[0], costs[1], costs[2], costs[3], costs[4], costs[5], costs[6],
     )  # fmt: skip
     best, best_w, num, acc_w = scratch[0], scratch[1], scratch[2], scratch[3]
     size = forms.size
@@ -137,9 +138,10 @@ def _cover(
             + l_cost * max(form_weight[f] - matched_l, _ZERO)
         )
         c = got / max(den, _EPS)
-        out[m] = f
-        cov[m] = c if c < _ONE else _ONE
-        m += 1
+        if c >= floor:
+            out[m] = f
+            cov[m] = c if c < _ONE else _ONE
+            m += 1
         num[f] = _ZERO
         acc_w[f] = _ZERO
         q_w[f] = _ZERO
@@ -156,5 +158,5 @@ def load() -> None:
     ints, floats = np.zeros(1, np.int32), np.zeros(1, np.float32)
     cover(
         ints[:0], floats[:0], floats[:0], ints[:0], floats[:0], np.zeros(0, np.int64),
-        floats, False, False, np.zeros(6, np.float32), floats, np.zeros((4, 1), np.float32), ints,
+        floats, False, False, np.zeros(7, np.float32), floats, np.zeros((4, 1), np.float32), ints,
     )  # fmt: skip

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
@@ -147,8 +147,9 @@ def spelling_sim(a: str, b: str) -> float:
     return SPELLING_FACTOR * sim if sim >= SPELLING_MIN else 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class Pair:
+# Named tuples rather than dataclasses: a batch makes several of each per candidate, and a
+# tuple is made at C speed.
+class Pair(NamedTuple):
     """One aligned pair: query token, listed token (either may be "" when unmatched)."""
 
     query: str
@@ -156,8 +157,7 @@ class Pair:
     sim: float
 
 
-@dataclass(frozen=True, slots=True)
-class NameMatch:
+class NameMatch(NamedTuple):
     score: float
     pairs: tuple[Pair, ...]
     joined: bool = False
@@ -181,7 +181,8 @@ def compare_tokens(
     syllable spelt differently ("sang" / "song") is most likely another syllable, so its similarity
     counts squared. ``sides``: see ``token_sim``.
     """
-    scored: list[tuple[float, int, int]] = []
+    # (-similarity, distance of positions, query position, listed position, similarity)
+    scored: list[tuple[float, int, int, int, float]] = []
     # Most pairs are far apart, and in a batch most are new: without a script side, a pair
     # below REFINE_MIN["latin"] in plain edit similarity stays there (see token_sim), below
     # MIN_TOKEN_SIM, which one edit distance with a cutoff tells.
@@ -202,13 +203,13 @@ def compare_tokens(
             else:
                 sim = token_sim(qt, lt, consonantal, sides)
             if sim >= MIN_TOKEN_SIM:
-                scored.append((sim, i, j))
+                scored.append((-sim, abs(i - j), i, j, sim))
     # Best pairs first; among equally good ones, words at the nearest positions, so a repeated
     # word ("Abd al-Muhsin al-Libi" / "Abd al-Muhsin") pairs with its counterpart in place.
-    scored.sort(key=lambda p: (-p[0], abs(p[1] - p[2]), p[1]))
+    scored.sort()
     q_used: dict[int, tuple[int, float]] = {}
     l_used: set[int] = set()
-    for sim, i, j in scored:
+    for _, _, i, j, sim in scored:
         if i in q_used or j in l_used:
             continue
         q_used[i] = (j, sim)

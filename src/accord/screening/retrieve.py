@@ -461,12 +461,15 @@ class Retriever:
         return out
 
     # -- retrieval -----------------------------------------------------------------------------
-    def coverage(self, forms: list[NameForm]) -> tuple[npt.NDArray[Any], npt.NDArray[np.float32]]:
-        """Listed forms reached by any query form, with the best coverage over query forms."""
+    def coverage(
+        self, forms: list[NameForm], floor: float = 0.0
+    ) -> tuple[npt.NDArray[Any], npt.NDArray[np.float32]]:
+        """Listed forms reached by any query form with a coverage of at least ``floor``, with
+        the best coverage over query forms."""
         all_forms: list[npt.NDArray[np.int32]] = []
         all_cov: list[npt.NDArray[np.float32]] = []
         for form in forms:
-            got = self._coverage_one(form)
+            got = self._coverage_one(form, floor)
             if got is not None:
                 all_forms.append(got[0])
                 all_cov.append(got[1])
@@ -484,7 +487,7 @@ class Retriever:
         return union, out
 
     def _coverage_one(
-        self, form: NameForm
+        self, form: NameForm, floor: float = 0.0
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]] | None:
         """Per listed form reached, the name score ``names.compare_tokens`` would give if every
         query word met its most similar listed word: the same weighted sum (a pair weighs the
@@ -528,7 +531,9 @@ class Retriever:
         initials = sum(e.weight for t, e in zip(tokens, exps, strict=True) if len(t) == 1)
         n_initials = sum(len(t) == 1 for t in tokens)
         initial_sim = INITIAL_SIM * (initials + n_initials) / 2
-        costs = np.array([initial_sim, initials, n_initials, total, q_cost, l_cost], np.float32)
+        costs = np.array(
+            [initial_sim, initials, n_initials, total, q_cost, l_cost, floor], np.float32
+        )
         ends = np.cumsum([p.forms.size for p in parts])
         return kernels.cover(
             np.concatenate([p.forms for p in parts]),
