@@ -231,3 +231,38 @@ def test_a_batch_leaves_the_garbage_collector_as_it_found_it(small_screener: Scr
     assert gc.get_freeze_count() == before
     assert min(frozen) > before
     assert hits == [small_screener.screen(q) for q in queries]
+
+
+def test_a_batch_split_in_several_parts_keeps_its_order(
+    small_screener: Screener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("accord.screening.engine.MAX_PART", 70)
+    names = ["Muammar Gaddafi", "金正恩", "John Smith", "Nobody Atall", "SEA STAR 1"] * 60
+    queries = [Query.of(n) for n in names]
+    with small_screener.workers(2) as pool:
+        assert pool is not None
+        batched = small_screener.screen_many(queries, pool=pool)
+    assert batched == [small_screener.screen(q) for q in queries]
+
+
+def test_a_stream_forks_its_workers_once(
+    small_screener: Screener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers keep what they expanded and compared from one chunk of a stream to the next:
+    one set of workers serves every chunk."""
+    from accord.screening.service import BatchRow, ScreenOptions, screen_stream
+
+    opened: list[int | None] = []
+    real = Screener.workers
+
+    def counting(self: Screener, workers: int | None = None) -> Any:
+        opened.append(workers)
+        return real(self, workers)
+
+    monkeypatch.setattr(Screener, "workers", counting)
+    names = ["Muammar Gaddafi", "John Smith", "金正恩"] * 100
+    rows = [BatchRow(n, None, Query.of(name)) for n, name in enumerate(names, 1)]
+    opts = ScreenOptions(DEFAULT_THRESHOLD, 5, None)
+    streamed = list(screen_stream(small_screener, rows, opts, workers=2, chunk=100))
+    assert opened == [2]
+    assert [r.hits for r in streamed] == [small_screener.screen(r.query, limit=5) for r in rows]

@@ -5,7 +5,10 @@ from __future__ import annotations
 import gc
 import multiprocessing as mp
 import os
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,6 +48,10 @@ if TYPE_CHECKING:  # importing followthemoney costs ~1 s; loading an index needs
     from accord.lists.model import ListedEntity
 
 MAX_QUERY_FORMS = 12
+# Batches smaller than this are screened in this process; a worker's part is at most
+# MAX_PART queries (more parts than workers keep the workers busy to the end).
+MIN_PARALLEL = 64
+MAX_PART = 2048
 FORMS_PER_ENTITY = 3
 MAX_SCORED = 200
 # The retrieval bound is close to, not strictly above, the name score: keep a margin. A query
@@ -68,6 +75,14 @@ _KIND_OK = {
     kind: np.isin(np.arange(max(KIND_CODES.values()) + 1), codes)
     for kind, codes in _ALLOWED.items()
 }
+
+
+@dataclass(frozen=True)
+class Workers:
+    """Worker processes sharing a screener's index (``Screener.workers``)."""
+
+    pool: Pool
+    size: int
 
 
 class Screener:
@@ -176,24 +191,47 @@ class Screener:
         limit: int = 10,
         lists: Sequence[str] | None = None,
         workers: int | None = None,
+        pool: Workers | None = None,
     ) -> list[list[Hit]]:
-        """Screen a batch, split over worker processes that share this index (fork)."""
-        workers = workers or os.cpu_count() or 1
-        if workers <= 1 or len(queries) < 64 or "fork" not in mp.get_all_start_methods():
-            return self._screen_all(list(queries), threshold, limit, lists)
+        """Screen a batch, split over worker processes that share this index (fork): those of
+        ``pool`` (see ``workers``), else ones started for this batch."""
+        if pool is None:
+            if _worker_count(workers) <= 1 or len(queries) < MIN_PARALLEL:
+                return self._screen_all(list(queries), threshold, limit, lists)
+            with self.workers(workers) as started:
+                if started is None:  # this platform cannot fork
+                    return self._screen_all(list(queries), threshold, limit, lists)
+                return self.screen_many(queries, threshold, limit, lists, pool=started)
+        # Parts as large as the batch allows (their words are expanded together: larger parts
+        # expand faster), of at most MAX_PART queries, in a multiple of the workers' number so
+        # they finish together.
+        rounds = -(-len(queries) // (pool.size * MAX_PART))
+        size = max(MIN_PARALLEL, -(-len(queries) // (rounds * pool.size)))
+        parts = [
+            (list(queries[i : i + size]), threshold, limit, lists)
+            for i in range(0, len(queries), size)
+        ]
+        return [hits for part in pool.pool.imap(_screen_part, parts) for hits in part]
+
+    @contextmanager
+    def workers(self, workers: int | None = None) -> Iterator[Workers | None]:
+        """Worker processes forked once for several batches (``screen_many(pool=...)``): each
+        keeps the words it expanded and the names it compared from one batch to the next.
+        None where one process is asked for, or the platform cannot fork."""
+        n = _worker_count(workers)
+        if n <= 1 or "fork" not in mp.get_all_start_methods():
+            yield None
+            return
         global _WORKER
         _WORKER = self
-        chunk = max(16, len(queries) // (workers * 8))
-        batches = [list(queries[i : i + chunk]) for i in range(0, len(queries), chunk)]
         # The workers share this process's objects copy-on-write: keep the garbage collector
         # away from them, or each collection in each worker walks (and copies) the whole heap.
         gc.freeze()
         try:
-            with mp.get_context("fork").Pool(workers) as pool:
-                parts = pool.starmap(_screen_batch, [(b, threshold, limit, lists) for b in batches])
+            with mp.get_context("fork").Pool(n) as pool:
+                yield Workers(pool, n)
         finally:
             gc.unfreeze()
-        return [hits for part in parts for hits in part]
 
     # -- internals -----------------------------------------------------------------------------
     def _screen_all(
@@ -373,8 +411,12 @@ class _Namer:
 _WORKER: Screener | None = None
 
 
-def _screen_batch(
-    batch: list[Query], threshold: float, limit: int, lists: Sequence[str] | None
+def _worker_count(workers: int | None) -> int:
+    return workers or os.cpu_count() or 1
+
+
+def _screen_part(
+    part: tuple[list[Query], float, int, Sequence[str] | None],
 ) -> list[list[Hit]]:
     assert _WORKER is not None
-    return _WORKER._screen_all(batch, threshold, limit, lists)
+    return _WORKER._screen_all(*part)

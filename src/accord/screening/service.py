@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from accord.errors import AccordError, InvalidInputError, NotFoundError
 from accord.lists.registry import all_sources
 from accord.lists.store import iter_listed_entities
-from accord.screening.engine import Screener
+from accord.screening.engine import Screener, Workers
 from accord.screening.explain import Hit
 from accord.screening.index import FORMAT
 from accord.screening.listdata import MATCHABLE
@@ -263,20 +263,23 @@ def screen_stream(
     check_options(screener, opts)
     pending: list[BatchRow] = []
 
-    def flush() -> Iterator[BatchResult]:
+    def flush(pool: Workers | None) -> Iterator[BatchResult]:
         good = [r.query for r in pending if r.query is not None]
         limit = opts.limit + (widen(pending) if widen is not None and good else 0)
-        hits = iter(screener.screen_many(good, opts.threshold, limit, opts.lists, workers))
+        hits = iter(screener.screen_many(good, opts.threshold, limit, opts.lists, workers, pool))
         for row in pending:
             yield BatchResult(row, next(hits) if row.query is not None else [])
         pending.clear()
 
-    for row in rows:
-        pending.append(row)
-        if len(pending) >= chunk:
-            yield from flush()
-    if pending:
-        yield from flush()
+    # One set of workers for the whole stream: what they expand and compare for one chunk
+    # serves the next.
+    with screener.workers(workers) as pool:
+        for row in rows:
+            pending.append(row)
+            if len(pending) >= chunk:
+                yield from flush(pool)
+        if pending:
+            yield from flush(pool)
 
 
 def hit_json(hit: Hit) -> dict[str, object]:
