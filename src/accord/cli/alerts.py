@@ -7,8 +7,7 @@ from rich.table import Table
 
 from accord.alerts import storage
 from accord.alerts.model import json_schema_text
-from accord.cli.common import console, handle_errors, open_store
-from accord.cli.lists import parse_since
+from accord.cli.common import console, handle_errors, open_store, parse_since
 
 app = typer.Typer(help="Alerts in the standard alert schema.")
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
@@ -19,7 +21,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from accord.errors import AccordError
+from accord.errors import AccordError, InvalidInputError
 from accord.settings import Settings, get_settings
 from accord.store.db import Store
 
@@ -70,3 +72,19 @@ def progress(description: str, total: int | None = None) -> Iterator[Callable[[i
             bar.advance(task, n)
 
         yield advance
+
+
+def parse_since(value: str) -> datetime:
+    """An ISO date/time (UTC when no zone is given) or a span back from now: 7d, 12h, 30m."""
+    match = re.fullmatch(r"(\d+)([dhm])", value.strip())
+    if match:
+        n, unit = int(match.group(1)), match.group(2)
+        delta = {"d": timedelta(days=n), "h": timedelta(hours=n), "m": timedelta(minutes=n)}[unit]
+        return datetime.now(UTC) - delta
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise InvalidInputError(
+            f"--since {value!r}: expected an ISO date such as 2024-05-01 or a span such as 7d"
+        ) from None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed

@@ -9,8 +9,7 @@ import typer
 from rich.table import Table
 
 from accord.analytics.store import AnalyticsStore, analytics_root
-from accord.cli.common import console, handle_errors, open_store
-from accord.cli.lists import parse_since
+from accord.cli.common import console, handle_errors, open_store, parse_since
 from accord.indicators import overrides
 from accord.indicators.catalogue import get_indicator, json_schema_text
 from accord.indicators.catalogue import select as select_indicators

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,14 @@ import orjson
 import typer
 from rich.table import Table
 
-from accord.cli.common import console, err_console, handle_errors, open_store, progress
+from accord.cli.common import (
+    console,
+    err_console,
+    handle_errors,
+    open_store,
+    parse_since,
+    progress,
+)
 from accord.errors import AccordError, InvalidInputError
 from accord.lists import queries
 from accord.lists.diff import RecordChange, summarize
@@ -24,22 +30,6 @@ from accord.settings import get_settings
 app = typer.Typer(help="Official sanctions lists: fetch, versions, diffs, the change feed.")
 
 FORMATS = ("table", "json")
-
-
-def parse_since(value: str) -> datetime:
-    """An ISO date/time (UTC when no zone is given) or a span back from now: 7d, 12h, 30m."""
-    match = re.fullmatch(r"(\d+)([dhm])", value.strip())
-    if match:
-        n, unit = int(match.group(1)), match.group(2)
-        delta = {"d": timedelta(days=n), "h": timedelta(hours=n), "m": timedelta(minutes=n)}[unit]
-        return datetime.now(UTC) - delta
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInputError(
-            f"--since {value!r}: expected an ISO date such as 2024-05-01 or a span such as 7d"
-        ) from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
 
 
 def _date(value: datetime | None) -> str:

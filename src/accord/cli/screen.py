@@ -16,8 +16,14 @@ import orjson
 import typer
 from rich.table import Table
 
-from accord.cli.common import console, err_console, handle_errors, open_store, progress
-from accord.cli.lists import parse_since
+from accord.cli.common import (
+    console,
+    err_console,
+    handle_errors,
+    open_store,
+    parse_since,
+    progress,
+)
 from accord.errors import InvalidInputError
 from accord.screening import records, sets
 from accord.screening.batch import count_lines, read_batch
