@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -149,8 +150,8 @@ def _accuracy(screener: Screener, cases: dict[str, list[Case]], rng: random.Rand
     ]  # fmt: skip
 
 
-_SPEED = """
-import json, statistics, sys, time
+_QPS = """
+import json, sys, time
 from pathlib import Path
 from accord.screening import Query, Screener
 path = Path(sys.argv[1])
@@ -158,7 +159,15 @@ batch = [Query.parse(q) for q in json.loads(Path(sys.argv[2]).read_text())]
 screener = Screener.load(path)
 start = time.perf_counter()
 screener.screen_many(batch, workers=2)
-qps = len(batch) / (time.perf_counter() - start)
+print(json.dumps({"qps": len(batch) / (time.perf_counter() - start)}))
+"""
+
+_SPEED = """
+import json, statistics, sys, time
+from pathlib import Path
+from accord.screening import Query, Screener
+path = Path(sys.argv[1])
+batch = [Query.parse(q) for q in json.loads(Path(sys.argv[2]).read_text())]
 one = Screener.load(path)
 cpu = []
 for _ in range(2):
@@ -171,9 +180,10 @@ for query in batch[:3000]:
     start = time.perf_counter()
     single.screen(query)
     latencies.append(time.perf_counter() - start)
-print(json.dumps({"qps": qps, "cpu": cpu, "p50": statistics.median(latencies) * 1000,
+print(json.dumps({"cpu": cpu, "p50": statistics.median(latencies) * 1000,
                   "p99": statistics.quantiles(latencies, n=100)[98] * 1000}))
 """
+QPS_RUNS = 3
 
 
 def _speed(path: Path, cases: dict[str, list[Case]], rng: random.Random) -> list[Result]:
@@ -186,20 +196,29 @@ def _speed(path: Path, cases: dict[str, list[Case]], rng: random.Random) -> list
     rng.shuffle(batch)
     queries = path.with_suffix(".queries.json")
     queries.write_text(json.dumps(batch))
-    out = subprocess.run(
-        [sys.executable, "-c", _SPEED, str(path), str(queries)],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    got = json.loads(out.stdout.strip().splitlines()[-1])
-    qps, cpu, p50, p99 = got["qps"], got["cpu"], got["p50"], got["p99"]
+    # Throughput: the median of fresh processes (one run swings by 10-20 % on this machine).
+    runs = sorted(_run(_QPS, path, queries)["qps"] for _ in range(QPS_RUNS))
+    qps = statistics.median(runs)
+    got = _run(_SPEED, path, queries)
+    cpu, p50, p99 = got["cpu"], got["p50"], got["p99"]
     return [
         Result("batch throughput, 2 workers", qps, "queries/s", ">= 5,000", qps >= 5000,
-               f"{len(batch):,} queries, 90% non-listed, fresh process, cold caches"),
+               f"{len(batch):,} queries, 90% non-listed, fresh process, cold caches; median of "
+               f"{QPS_RUNS} runs ({runs[0]:,.0f}-{runs[-1]:,.0f})"),
         Result("batch CPU per query, one process", cpu[0], "ms",
                note=f"5,000 queries, cold caches; warm {cpu[1]:.3f} ms"),
         Result("single query p50", p50, "ms"),
         Result("single query p99", p99, "ms", "< 25 ms", p99 < 25, "cold caches, one core"),
     ]  # fmt: skip
+
+
+def _run(script: str, path: Path, queries: Path) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(path), str(queries)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    got: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return got
 
 
 def _versus_logic_v2(
