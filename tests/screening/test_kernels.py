@@ -24,9 +24,9 @@ def _reference(
 ) -> tuple[list[int], list[float]]:
     """Per query word, the best similarity and listed weight per form over its parts; then per
     form the summed terms and weights, and the bound, all in float32, forms in the order of
-    their last entry, those covered at least ``floor``. With ``joins``, entries of a query word
-    pair (factor 0.5) or of a listed word pair (weight above 1) count only from
-    JOINED_PAIR_MIN."""
+    their last entry, those covered at least ``floor``. A listed word pair has its weight
+    negated. With ``joins``, entries of a query word pair (factor 0.5) or of a listed word pair
+    count only from JOINED_PAIR_MIN."""
     init_add, initials, n_initials, total, q_cost, l_cost, floor = (F32(c) for c in costs)
     every: list[tuple[int, np.float32, np.float32, np.float32]] = []
     for word in dict.fromkeys(p[0] for p in parts):
@@ -36,10 +36,10 @@ def _reference(
         k = 0
         for _, factor, forms, sims, weights in (p for p in parts if p[0] == word):
             for f, s, w in zip(forms, sims, weights, strict=True):
-                if joins and (factor < 1 or w > 1) and s < JOINED_PAIR_MIN:
+                if joins and (factor < 1 or w < 0) and s < JOINED_PAIR_MIN:
                     continue
                 best[f] = max(best.get(f, F32(0)), F32(s))
-                best_w[f] = max(best_w.get(f, F32(0)), F32(w) * F32(factor))
+                best_w[f] = max(best_w.get(f, F32(0)), F32(abs(w)) * F32(factor))
                 last[f] = k
                 k += 1
         if not last:
@@ -83,7 +83,8 @@ def test_cover_matches_the_reference(seed: int) -> None:
             forms = rng.sample(range(FORMS), rng.randint(1, 12))  # unique within a part
             # float32 values, so the reference compares as the kernel does
             sims = [float(F32(rng.uniform(0.6, 1.0))) for _ in forms]
-            weights = [rng.choice([rng.uniform(0.1, 1.2), 2.0]) for _ in forms]
+            # a listed word (weight up to 1) or a listed word pair (negated, up to 2)
+            weights = [rng.choice([rng.uniform(0.2, 1.0), -rng.uniform(0.4, 2.0)]) for _ in forms]
             parts.append((word, factor, forms, sims, weights))
     if not parts:
         parts.append((0, 1.0, [3], [1.0], [1.0]))

@@ -236,3 +236,34 @@ def test_bound_is_above_the_name_score(real_screener: Screener, name: str) -> No
                 assert evidence.score <= cov + BOUND_SLACK, (name, s.index.form_tokens(f_idx), cov)
                 checked += 1
     assert checked
+
+
+def test_a_listed_word_pair_weighs_its_two_words() -> None:
+    """A listed pair posted joined ("chonmyong" for "Chon Myong Ok") stands, in the bound, for
+    the weight of its two words, as the comparison counts them: not for 2, which let common
+    pairs lift the bound of names the comparison then rejected."""
+    from accord.screening.engine import _Namer
+
+    s = Screener.build(
+        [
+            listed("un", "A", "Person", name="Chon Myong Ok"),
+            listed("un", "B", "Person", name="Kim Myong Chol"),
+            listed("un", "C", "Person", name="Ri Myong Su"),
+        ]
+    )
+    ix = s.index
+    tid = {t: i for i, t in enumerate(ix.vocab)}
+    w, pair = ix.arrays["tok_weight"], tid["chonmyong"]
+    assert not ix.arrays["tok_real"][pair]
+    assert ix.arrays["tok_pair_weight"][pair] == pytest.approx(w[tid["chon"]] + w[tid["myong"]])
+    assert ix.arrays["tok_pair_weight"][pair] < 2.0  # "myong" is common here
+    assert s.retriever.listed_weight[pair] == -ix.arrays["tok_pair_weight"][pair]
+    # "Chonmyong Pak": the pair matched, "Ok" and "Pak" not (0.58; the bound was 0.84).
+    form = s._query_forms(Query.of("Chonmyong Pak"))[0]
+    got = s.retriever._coverage_one(form)
+    assert got is not None
+    (f_idx,) = [f for f in got[0].tolist() if s.index.form_tokens(f) == ["chon", "myong", "ok"]]
+    evidence = _Namer(s, [form]).best([f_idx])
+    assert evidence is not None
+    bound = _coverage_of(s, form, ("chon", "myong", "ok"))
+    assert evidence.match.score <= bound < evidence.match.score + 0.15

@@ -3,7 +3,8 @@
 Layout: tokens (a vocabulary with a weight per token: rare tokens identify, common ones do
 not), name forms (which entity, which name, how romanized, which tokens), and postings from
 each token to the forms that contain it. Adjacent token pairs are also posted joined
-("chon myong" under "chonmyong") so a query that writes a name as one word still finds it.
+("chon myong" under "chonmyong") so a query that writes a name as one word still finds it;
+such a pair weighs the two words' weights together (the most it does in any form).
 
 The file is a small JSON header, the raw arrays, and a JSON block of entity facts. Loading maps
 the file and wraps the arrays without copying them, so a saved index opens in well under 2 s.
@@ -33,7 +34,7 @@ if TYPE_CHECKING:  # importing followthemoney costs ~1 s; loading an index needs
 
 #: Changes with the layout, and with the analysis of listed names (the forms the index holds):
 #: a stored index of another format is rebuilt (``service._load_or_build``).
-FORMAT = "accord-screen-index-2"
+FORMAT = "accord-screen-index-3"
 MAGIC = b"ACCSCRN1"
 METHODS = tuple(METHOD_WORDS)
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
@@ -255,6 +256,7 @@ class _Builder:
         self.tok_entities: list[set[int]] = []
         self.tok_consonantal: list[bool] = []
         self.tok_real: list[bool] = []  # False: only seen as two listed words joined
+        self.pairs: list[tuple[int, int, int]] = []  # (joined token, first word, second word)
         self.postings: list[list[int]] = []
         self.form_entity: list[int] = []
         self.form_name: list[int] = []
@@ -287,6 +289,7 @@ class _Builder:
                 self.postings[tok_id].append(f_idx)
             if i + 1 < len(tokens):
                 joined = self.token(tokens[i] + tokens[i + 1], entity, form.consonantal, True)
+                self.pairs.append((joined, tok_id, ids[i + 1]))
                 if not self.postings[joined] or self.postings[joined][-1] != f_idx:
                     self.postings[joined].append(f_idx)
         legal = tuple(sorted(form.legal_forms))
@@ -312,6 +315,9 @@ class _Builder:
         for i, tok in enumerate(vocab):
             if tok in PARTICLES:
                 weights[i] = PARTICLE_WEIGHT
+        pairs = np.array(self.pairs, dtype=np.int64).reshape(-1, 3)
+        pair_weight = np.zeros(len(vocab), dtype=np.float32)
+        np.maximum.at(pair_weight, pairs[:, 0], weights[pairs[:, 1]] + weights[pairs[:, 2]])
         skel_ids: dict[str, int] = {}
         tok_skel = np.array(
             [skel_ids.setdefault(skeleton(t), len(skel_ids)) for t in vocab], dtype=np.int32
@@ -329,6 +335,7 @@ class _Builder:
             "tok_skel": tok_skel,
             "tok_consonantal": np.array(self.tok_consonantal, dtype=np.bool_),
             "tok_real": np.array(self.tok_real, dtype=np.bool_),
+            "tok_pair_weight": pair_weight,
             "post_ptr": post_ptr,
             "post_forms": post_forms,
             "form_entity": np.array(self.form_entity, dtype=np.int32),

@@ -53,12 +53,11 @@ def _cover(
     ``joins``: words written as one on one side and apart on the other count only from the
     similarity at which the comparison pairs them (JOINED_PAIR_MIN, ``names._join_leftovers``
     and names compared without spaces): the entries of a query word pair, and those of a
-    listed word pair (listed weight above 1: a listed word weighs at most 1). ``costs``: the
-    initials' similarity to add, the initials' query weight, their count, the query's total
-    weight, the query and listed costs per unmatched weight, and the floor: forms covered less
-    are left out. ``scratch`` (four float32 rows of
-    zeros, one per listed form) is left zeroed for the next call; ``seen`` (one int32 per
-    listed form) is working space.
+    listed word pair, whose ``listed_w`` is negated (``Retriever.listed_weight``). ``costs``:
+    the initials' similarity to add, the initials' query weight, their count, the query's
+    total weight, the query and listed costs per unmatched weight, and the floor: forms covered
+    less are left out. ``scratch`` (four float32 rows of zeros, one per listed form) is left
+    zeroed for the next call; ``seen`` (one int32 per listed form) is working space.
     """
     init_add, initials, n_initials, total, q_cost, l_cost, floor = (
         costs[0], costs[1], costs[2], costs[3], costs[4], costs[5], costs[6],
@@ -83,12 +82,13 @@ def _cover(
             pair = factor < _ONE
             while k < part_end[p]:
                 f = forms[k]
-                if joins and (pair or listed_w[k] > _ONE) and sims[k] < _JOIN:
+                lw = listed_w[k]
+                if joins and (pair or lw < _ZERO) and sims[k] < _JOIN:
                     k += 1
                     continue
                 if sims[k] > best[f]:
                     best[f] = sims[k]
-                w = listed_w[k] * factor
+                w = (lw if lw > _ZERO else -lw) * factor
                 if w > best_w[f]:
                     best_w[f] = w
                 kept[n_kept] = k

@@ -69,11 +69,12 @@ class Retriever:
         self.tok_id = {t: i for i, t in enumerate(index.vocab)}
         self.weights = index.arrays["tok_weight"]
         # The listed weight a token stands for in a match: a word seen only as two listed
-        # words joined ("CHONMYONG" for "Chon Myong") stands for both (at most 1 each), as
-        # names.compare_tokens counts them.
-        self.listed_weight = np.where(index.arrays["tok_real"], self.weights, 2.0).astype(
-            np.float32
-        )
+        # words joined ("CHONMYONG" for "Chon Myong") stands for both, as
+        # names.compare_tokens counts them; it is stored negated, which marks it as a pair for
+        # the coverage kernel.
+        self.listed_weight = np.where(
+            index.arrays["tok_real"], self.weights, -index.arrays["tok_pair_weight"]
+        ).astype(np.float32)
         self.consonantal_tok = index.arrays["tok_consonantal"]
         skel = index.arrays["tok_skel"]
         order = np.argsort(skel, kind="stable")
