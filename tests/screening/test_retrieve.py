@@ -5,6 +5,7 @@ gives (every listed token of the same skeleton or a close spelling, scored by
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -267,3 +268,24 @@ def test_a_listed_word_pair_weighs_its_two_words() -> None:
     assert evidence is not None
     bound = _coverage_of(s, form, ("chon", "myong", "ok"))
     assert evidence.match.score <= bound < evidence.match.score + 0.15
+
+
+def test_the_index_carries_the_spelling_keys_of_its_words(
+    small_screener: Screener, tmp_path: Path
+) -> None:
+    """Retrieval compares listed words' spelling keys made when the index is built (each
+    process made them again: about a tenth of a cold batch's word expansions)."""
+    from accord.screening.names import SPELLING_MIN_LEN, spelling_key
+
+    path = tmp_path / "index.bin"
+    small_screener.save(path)
+    loaded = Screener.load(path).index
+    assert loaded.spelling == small_screener.index.spelling
+    long_words = 0
+    for word, key in zip(loaded.vocab, loaded.spelling, strict=True):
+        if len(word) >= SPELLING_MIN_LEN and word.isalpha():
+            assert key == spelling_key(word)
+            long_words += 1
+        else:
+            assert key == ""
+    assert long_words > 10

@@ -26,6 +26,7 @@ import orjson
 
 from accord.errors import InvalidInputError
 from accord.screening.identifiers import PROPERTY_KINDS, normalize_identifier
+from accord.screening.names import SPELLING_MIN_LEN, spelling_key
 from accord.screening.normalize import PARTICLES, Kind, NameForm, analyze, skeleton
 from accord.screening.scripts import METHOD_WORDS
 
@@ -34,7 +35,7 @@ if TYPE_CHECKING:  # importing followthemoney costs ~1 s; loading an index needs
 
 #: Changes with the layout, and with the analysis of listed names (the forms the index holds):
 #: a stored index of another format is rebuilt (``service._load_or_build``).
-FORMAT = "accord-screen-index-3"
+FORMAT = "accord-screen-index-4"
 MAGIC = b"ACCSCRN1"
 METHODS = tuple(METHOD_WORDS)
 NAME_PROPS = ("name", "alias", "previousName", "weakAlias")
@@ -138,6 +139,9 @@ class ScreeningIndex:
     skeletons: list[str]
     legal_sets: list[list[str]]
     arrays: dict[str, npt.NDArray[Any]]
+    # Per vocabulary word, names.spelling_key of it ("" where spelling_sim never looks: words
+    # shorter than SPELLING_MIN_LEN or with digits): made once here, not in every process.
+    spelling: list[str]
 
     @property
     def form_count(self) -> int:
@@ -178,6 +182,7 @@ class ScreeningIndex:
                 "vocab": self.vocab,
                 "skeletons": self.skeletons,
                 "legal_sets": self.legal_sets,
+                "spelling": self.spelling,
             }
         )
         specs: dict[str, Any] = {}
@@ -232,7 +237,10 @@ class ScreeningIndex:
             EntityRecord(**{**e, "identifiers": [tuple(i) for i in e["identifiers"]]})
             for e in meta["entities"]
         ]
-        return cls(entities, versions, meta["vocab"], meta["skeletons"], meta["legal_sets"], arrays)
+        return cls(
+            entities, versions, meta["vocab"], meta["skeletons"], meta["legal_sets"], arrays,
+            meta["spelling"],
+        )  # fmt: skip
 
 
 class StaleIndexError(InvalidInputError):
@@ -349,4 +357,9 @@ class _Builder:
             "ent_list": ent_list,
         }
         legal_sets = [list(k) for k in sorted(self.legal_ids, key=self.legal_ids.__getitem__)]
-        return ScreeningIndex(entities, versions, vocab, list(skel_ids), legal_sets, arrays)
+        spelling = [
+            spelling_key(t) if len(t) >= SPELLING_MIN_LEN and t.isalpha() else "" for t in vocab
+        ]
+        return ScreeningIndex(
+            entities, versions, vocab, list(skel_ids), legal_sets, arrays, spelling
+        )

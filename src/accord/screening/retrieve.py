@@ -107,6 +107,7 @@ class Retriever:
         self.tok_skel = skel
         self.tok_alpha = np.fromiter((t.isalpha() for t in index.vocab), bool, len(index.vocab))
         self.vocab_array = np.array(index.vocab, dtype=object)
+        self.spelling = np.array(index.spelling, dtype=object)
         self.tok_len = np.fromiter((len(t) for t in index.vocab), np.int64, len(index.vocab))
         self.tok_vowel = np.fromiter(
             (not _VOWELS.isdisjoint(t) for t in index.vocab), bool, len(index.vocab)
@@ -347,7 +348,7 @@ class Retriever:
         if where:  # names.spelling_sim, vectorised
             spelled = process.cpdist(
                 [spelling_key(t) for t in pair_tok[where].tolist()],
-                [spelling_key(t) for t in pair_str[where].tolist()],
+                self.spelling[tids_a[where]],
                 scorer=Levenshtein.normalized_similarity,
                 dtype=np.float64,
             )
