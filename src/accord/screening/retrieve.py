@@ -546,9 +546,10 @@ class Retriever:
             ends,
             np.array([e.weight for e in exps], np.float32),
             syllabic,
-            # Romanized syllables and vowel-less script may also meet as whole names written
-            # without spaces (names.compare_tokens), which no pair of words bounds: for them,
-            # pairs count at any similarity.
+            # Words joined on either side count from the similarity at which the comparison
+            # joins them (see kernels.cover); romanized syllables and vowel-less script are
+            # compared through refinements the bound does not follow (syllables squared, long
+            # vowels), so for them joined words count at any similarity.
             not (syllabic or form.consonantal),
             costs,
             self.form_weight_bare if form.consonantal else self.form_weight,
