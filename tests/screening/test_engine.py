@@ -266,3 +266,27 @@ def test_a_stream_forks_its_workers_once(
     streamed = list(screen_stream(small_screener, rows, opts, workers=2, chunk=100))
     assert opened == [2]
     assert [r.hits for r in streamed] == [small_screener.screen(r.query, limit=5) for r in rows]
+
+
+def test_a_stream_hands_the_next_chunk_over_before_yielding_results(
+    small_screener: Screener, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading the input and writing the output overlap the workers' screening: chunk n + 1 is
+    submitted before chunk n's results are yielded."""
+    from accord.screening.service import BatchRow, ScreenOptions, screen_stream
+
+    log: list[str] = []
+    real = Screener.submit
+
+    def spy(self: Screener, queries: Any, *args: Any) -> Any:
+        log.append(f"submit {len(queries)}")
+        return real(self, queries, *args)
+
+    monkeypatch.setattr(Screener, "submit", spy)
+    names = ["Muammar Gaddafi", "John Smith"] * 125
+    rows = [BatchRow(n, None, Query.of(name)) for n, name in enumerate(names, 1)]
+    opts = ScreenOptions(DEFAULT_THRESHOLD, 5, None)
+    for result in screen_stream(small_screener, rows, opts, workers=2, chunk=100):
+        if result.row.line in (1, 101, 201):
+            log.append(f"row {result.row.line}")
+    assert log == ["submit 100", "submit 100", "row 1", "submit 50", "row 101", "row 201"]

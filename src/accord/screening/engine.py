@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import multiprocessing as mp
 import os
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.pool import Pool
@@ -201,17 +201,33 @@ class Screener:
             with self.workers(workers) as started:
                 if started is None:  # this platform cannot fork
                     return self._screen_all(list(queries), threshold, limit, lists)
-                return self.screen_many(queries, threshold, limit, lists, pool=started)
+                return self.submit(queries, threshold, limit, lists, started)()
+        return self.submit(queries, threshold, limit, lists, pool)()
+
+    def submit(
+        self,
+        queries: Sequence[Query],
+        threshold: float,
+        limit: int,
+        lists: Sequence[str] | None,
+        pool: Workers | None,
+    ) -> Callable[[], list[list[Hit]]]:
+        """Hand a batch to the workers of ``pool`` and return at once; the function returned
+        waits for the hits. Without workers the batch is screened here, before returning."""
+        if pool is None:
+            hits = self._screen_all(list(queries), threshold, limit, lists)
+            return lambda: hits
         # Parts as large as the batch allows (their words are expanded together: larger parts
         # expand faster), of at most MAX_PART queries, in a multiple of the workers' number so
         # they finish together.
-        rounds = -(-len(queries) // (pool.size * MAX_PART))
+        rounds = max(1, -(-len(queries) // (pool.size * MAX_PART)))
         size = max(MIN_PARALLEL, -(-len(queries) // (rounds * pool.size)))
         parts = [
             (list(queries[i : i + size]), threshold, limit, lists)
             for i in range(0, len(queries), size)
         ]
-        return [hits for part in pool.pool.imap(_screen_part, parts) for hits in part]
+        pending = pool.pool.map_async(_screen_part, parts, chunksize=1)
+        return lambda: [hits for part in pending.get() for hits in part]
 
     @contextmanager
     def workers(self, workers: int | None = None) -> Iterator[Workers | None]:

@@ -241,6 +241,10 @@ class BatchRow:
     error: str | None = None
 
 
+# A chunk of rows handed to the screener, and the function that waits for its hits.
+_Submitted = tuple[list[BatchRow], Callable[[], list[list[Hit]]]]
+
+
 @dataclass(frozen=True)
 class BatchResult:
     row: BatchRow
@@ -261,25 +265,40 @@ def screen_stream(
     hits that analysts' decisions will suppress: see ``records.screen_stream``).
     """
     check_options(screener, opts)
-    pending: list[BatchRow] = []
 
-    def flush(pool: Workers | None) -> Iterator[BatchResult]:
-        good = [r.query for r in pending if r.query is not None]
-        limit = opts.limit + (widen(pending) if widen is not None and good else 0)
-        hits = iter(screener.screen_many(good, opts.threshold, limit, opts.lists, workers, pool))
-        for row in pending:
-            yield BatchResult(row, next(hits) if row.query is not None else [])
-        pending.clear()
-
-    # One set of workers for the whole stream: what they expand and compare for one chunk
-    # serves the next.
-    with screener.workers(workers) as pool:
+    def chunks() -> Iterator[list[BatchRow]]:
+        pending: list[BatchRow] = []
         for row in rows:
             pending.append(row)
             if len(pending) >= chunk:
-                yield from flush(pool)
+                yield pending
+                pending = []
         if pending:
-            yield from flush(pool)
+            yield pending
+
+    def submit(part: list[BatchRow], pool: Workers | None) -> _Submitted:
+        good = [r.query for r in part if r.query is not None]
+        limit = opts.limit + (widen(part) if widen is not None and good else 0)
+        return part, screener.submit(good, opts.threshold, limit, opts.lists, pool)
+
+    def results(submitted: _Submitted) -> Iterator[BatchResult]:
+        part, wait = submitted
+        hits = iter(wait())
+        for row in part:
+            yield BatchResult(row, next(hits) if row.query is not None else [])
+
+    # One set of workers for the whole stream: what they expand and compare for one chunk
+    # serves the next. A chunk is handed to them before the previous one's results are
+    # yielded, so reading the input and writing the output overlap their work.
+    with screener.workers(workers) as pool:
+        ahead: _Submitted | None = None
+        for part in chunks():
+            submitted = submit(part, pool)
+            if ahead is not None:
+                yield from results(ahead)
+            ahead = submitted
+        if ahead is not None:
+            yield from results(ahead)
 
 
 def hit_json(hit: Hit) -> dict[str, object]:
