@@ -195,12 +195,8 @@ class Screener:
     ) -> list[list[Hit]]:
         """Screen a batch, split over worker processes that share this index (fork): those of
         ``pool`` (see ``workers``), else ones started for this batch."""
-        if pool is None:
-            if _worker_count(workers) <= 1 or len(queries) < MIN_PARALLEL:
-                return self._screen_all(list(queries), threshold, limit, lists)
-            with self.workers(workers) as started:
-                if started is None:  # this platform cannot fork
-                    return self._screen_all(list(queries), threshold, limit, lists)
+        if pool is None and _worker_count(workers) > 1 and len(queries) >= MIN_PARALLEL:
+            with self.workers(workers) as started:  # None where this platform cannot fork
                 return self.submit(queries, threshold, limit, lists, started)()
         return self.submit(queries, threshold, limit, lists, pool)()
 
