@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 
+from accord.screening import abjad
 from accord.screening.normalize import ARTICLES, phonetic, skeleton
 
 MIN_TOKEN_SIM = 0.6
@@ -391,27 +392,7 @@ JOINED_REFINE_MIN = 0.75
 
 
 # --- romanized Arabic and Hebrew against Latin spellings ---------------------------------------
-# Arabic and Hebrew leave short vowels unwritten but write long ones with alif, waw and ya
-# ("a", "w", "y" in the romanization): a Latin spelling may add vowels freely but must carry a
-# fitting vowel where the script writes one. "myr" (Meir) is not "Omar", though both have the
-# skeleton "mr". No library compares an abjad romanization with Latin spellings this way, so it
-# is a small weighted edit distance written here.
-_LATIN_VOWELS = frozenset("aeiou")
-_MARKER_FITS = {  # script letter -> {Latin letter: cost}
-    "a": {"a": 0.0, "e": 0.2, "o": 0.5, "u": 0.5, "i": 0.5},
-    "w": {"u": 0.0, "o": 0.0, "w": 0.0, "f": 0.2, "a": 0.6, "e": 0.6, "i": 0.6},
-    "y": {"i": 0.0, "e": 0.0, "y": 0.0, "a": 0.6, "j": 0.5, "o": 0.6, "u": 0.6},
-}
-_MARKER_WEIGHT = 0.75
-_MARKER_MISS = 0.6  # a written long vowel with nothing in the Latin spelling
-_FINAL_Y_AS_A = 0.2  # final alif maqsura ("mstfy" / Mustafa)
-_INSERT_VOWEL = 0.04  # a short vowel the script does not write
-_INSERT_SEMIVOWEL = 0.3
-_DROP_H = 0.5  # "h" written on one side only (ة, ه, Latin "ah")
-
-
-# Substitution costs of a script letter by a Latin letter away from the word's ends.
-_SUB_COSTS: dict[str, dict[str, float]] = {}
+# (see ``abjad``: a written long vowel must fit the Latin spelling, short ones are free)
 
 
 def _long_vowel_sim(a: str, b: str, sides: int) -> float:
@@ -442,66 +423,4 @@ def _collapse(text: str) -> str:
 @lru_cache(maxsize=200_000)
 def vowel_aware_sim(script: str, latin: str) -> float:
     """Similarity in [0, 1] of a romanized Arabic or Hebrew token and a Latin spelling."""
-    # The script writes a doubled consonant once (with a shadda), so two equal letters in a row
-    # are two consonants ("mmlwk", Mamluk; "allh", Allah): neither side collapses them, and a
-    # Latin letter doubled ("Mohammed" / "mhmd") costs nothing.
-    c, lat = phonetic(script), phonetic(latin)
-    n, m = len(c), len(lat)
-    weight = sum(_MARKER_WEIGHT if ch in _MARKER_FITS else 1.0 for ch in c)
-    if not weight:
-        return 0.0
-
-    def drop(ch: str) -> float:  # a script letter with nothing in the Latin
-        if ch in _MARKER_FITS:
-            return _MARKER_MISS
-        return _DROP_H if ch == "h" else 1.0
-
-    def insert(j: int) -> float:  # a Latin letter with nothing in the script
-        ch = lat[j]
-        if j and lat[j - 1] == ch:
-            return 0.0
-        if ch in _LATIN_VOWELS:
-            return _INSERT_VOWEL
-        if ch in "yw":
-            return _INSERT_SEMIVOWEL
-        return _DROP_H if ch == "h" else 1.0
-
-    def sub(i: int, ch: str, other: str) -> float:
-        if ch == other:
-            return 0.0
-        fits = _MARKER_FITS.get(ch)
-        if fits is not None:
-            if i == 0 and ch == "a" and other in _LATIN_VOWELS:
-                return 0.0  # an initial alif carries whatever vowel the word starts with
-            if i == n - 1 and ch == "y" and other == "a":
-                return _FINAL_Y_AS_A
-            return fits.get(other, 1.0)
-        return 0.5 if {ch, other} == {"j", "k"} else 1.0  # Jamal / Gamal
-
-    # The same recurrence with the costs looked up once per row and column.
-    ins = [insert(j) for j in range(m)]
-    prev = [0.0] * (m + 1)
-    for j in range(1, m + 1):
-        prev[j] = prev[j - 1] + ins[j - 1]
-    for i in range(n):
-        ch = c[i]
-        cost = drop(ch)
-        if ch in _MARKER_FITS and (i == 0 or i == n - 1):
-            subs = [sub(i, ch, other) for other in lat]
-        else:
-            table = _SUB_COSTS.get(ch)
-            if table is None:
-                table = _SUB_COSTS[ch] = {}
-            subs = []
-            for other in lat:
-                got = table.get(other)
-                if got is None:
-                    got = table[other] = sub(i, ch, other)  # not at an end: by letters only
-                subs.append(got)
-        left = prev[0] + cost
-        cur = [left]
-        for j in range(m):
-            left = min(prev[j] + subs[j], prev[j + 1] + cost, left + ins[j])
-            cur.append(left)
-        prev = cur
-    return max(0.0, 1.0 - prev[m] / weight)
+    return abjad.vowel_aware(phonetic(script), phonetic(latin))

@@ -23,8 +23,8 @@ import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from accord.screening import kernels
-from accord.screening.index import ScreeningIndex
+from accord.screening import abjad, kernels
+from accord.screening.index import FLAG_CONSONANTAL, ScreeningIndex
 from accord.screening.names import (
     INITIAL_SIM,
     LEAST_CANDIDATE_COST,
@@ -37,7 +37,7 @@ from accord.screening.names import (
     retrieval_sim,
     spelling_key,
 )
-from accord.screening.normalize import ARTICLES, NameForm, skeleton
+from accord.screening.normalize import ARTICLES, NameForm, phonetic, skeleton
 from accord.screening.scripts import SYLLABIC_METHODS
 
 FUZZY_CUTOFF = 0.7
@@ -138,6 +138,14 @@ class Retriever:
         self.form_weight_bare = _sums(np.where(article[form_toks], 0.0, tok_w), ptr)
         self.post_ptr = index.arrays["post_ptr"]
         self.post_forms = index.arrays["post_forms"]
+        # Per listed word, how a vowel-less query word is compared with it: as a Latin spelling
+        # where it is written in a Latin name, letter by letter where it is a romanization of
+        # Arabic or Hebrew script itself (see names.token_sim with a script side).
+        in_script = (index.arrays["form_flags"][self.post_forms] & FLAG_CONSONANTAL) != 0
+        owner = np.repeat(np.arange(len(index.vocab)), np.diff(self.post_ptr))
+        self.abjad_ways = np.zeros(len(index.vocab), np.int8)
+        self.abjad_ways[owner[~in_script]] |= abjad.AGAINST_LATIN
+        self.abjad_ways[owner[in_script]] |= abjad.AGAINST_SCRIPT
         self._cache: OrderedDict[_Key, Expansion] = OrderedDict()
         kernels.load()
 
@@ -200,23 +208,84 @@ class Retriever:
         )
         found: list[tuple[list[int], list[float]]] = []
         voweled: list[int] = []
+        vowel_less: list[int] = []
         for n, (token, cons, joined) in enumerate(keys):
             exact = self.tok_id.get(token)
             found.append(([exact], [1.0]) if exact is not None else ([], []))
             if _fuzzy_token(token):
                 if cons:
                     self._similar_consonantal(token, found[n], close_joined if joined else close)
+                    vowel_less.append(n)
                 else:
                     voweled.append(n)
         if voweled:
             self._similar_voweled([keys[n][0] for n in voweled], [found[n] for n in voweled], fuzzy)
-        return self._postings([t for t, _, _ in keys], found)
+        # Weights first: a vowel-less word's is that of the listed word with the closest
+        # skeleton, as before its long vowels are compared below.
+        weights = [self._weight(key[0], *got) for key, got in zip(keys, found, strict=True)]
+        self._fit_long_vowels([keys[n][0] for n in vowel_less], [found[n] for n in vowel_less])
+        return self._postings(found, weights)
+
+    def _weight(self, token: str, tids: list[int], sims: list[float]) -> float:
+        """A query token's weight: that of the listed token it most resembles (the last found
+        among equals), a misspelt common name being still a common name."""
+        if not tids:
+            # An initial ("V. Putin") reaches no listed word by itself: it identifies little.
+            return INITIAL_WEIGHT if len(token) == 1 else 1.0
+        best = max(range(len(sims)), key=lambda k: (sims[k], k))
+        return float(self.weights[tids[best]]) if sims[best] >= 0.8 else 1.0
+
+    def _fit_long_vowels(
+        self, tokens: list[str], found: list[tuple[list[int], list[float]]]
+    ) -> None:
+        """Rescore the listed words that vowel-less query words (romanized Arabic or Hebrew)
+        reached by their skeleton, as ``names.token_sim`` compares them: the long vowels the
+        script writes must fit the listed spelling ("myr", Meir, is not "Omar"). The skeleton
+        alone let most such words through, and the detailed comparison then rejected them
+        (the median bound was 0.7 above the name score); this is the comparison's own
+        similarity, so the bound stays a bound. A listed word found in Latin names and in
+        romanized script gets the better of the two comparisons. All pairs in one compiled
+        call; words under MIN_TOKEN_SIM are dropped."""
+        vocab, skeletons = self.index.vocab, self.index.skeletons
+        scripts: list[str] = []
+        others: list[str] = []
+        ways: list[int] = []
+        factors: list[float] = []
+        where: list[tuple[int, int]] = []
+        for n, (token, (tids, _)) in enumerate(zip(tokens, found, strict=True)):
+            if len(token) < 2:
+                continue
+            written = phonetic(token)
+            q_skel = len(skeleton(token))
+            for k, tid in enumerate(tids):
+                word = vocab[tid]
+                if word == token or len(word) < 2:
+                    continue  # equal, or an initial: names.token_sim keeps their similarity
+                scripts.append(written)
+                others.append(phonetic(word))
+                ways.append(int(self.abjad_ways[tid]))
+                # names._factor: a skeleton drops information, more so a short one.
+                factors.append(
+                    0.92 if min(q_skel, len(skeletons[self.tok_skel[tid]])) >= 3 else 0.75
+                )
+                where.append((n, k))
+        if not where:
+            return
+        fit = abjad.similarities(scripts, others, ways)
+        refined = (np.array(factors) * fit * fit).tolist()
+        for (n, k), sim in zip(where, refined, strict=True):
+            found[n][1][k] = sim
+        for tids, sims in found:
+            if any(sim < MIN_TOKEN_SIM for sim in sims):
+                kept = [(t, s) for t, s in zip(tids, sims, strict=True) if s >= MIN_TOKEN_SIM]
+                tids[:] = [t for t, _ in kept]
+                sims[:] = [s for _, s in kept]
 
     def _postings(
-        self, tokens: list[str], found: list[tuple[list[int], list[float]]]
+        self, found: list[tuple[list[int], list[float]]], weights: list[float]
     ) -> list[Expansion]:
         """Per token, the listed forms its similar listed tokens reach, each form once, with the
-        similarity of the best token reaching it (ties: the last found) and that token's weight.
+        similarity of the best token reaching it (ties: the last found), and its ``weights``.
         The posting slices of all tokens are gathered in one vectorised pass."""
         owners: list[int] = []
         all_ids: list[int] = []
@@ -225,13 +294,8 @@ class Retriever:
             owners.extend([n] * len(tids))
             all_ids.extend(tids)
             all_sims.extend(sims)
-        out: list[Expansion] = []
         if not all_ids:
-            for token in tokens:
-                # An initial ("V. Putin") reaches no listed word by itself: it identifies little.
-                weight = INITIAL_WEIGHT if len(token) == 1 else 1.0
-                out.append(Expansion(_EMPTY_INT, _EMPTY, _EMPTY, weight))
-            return out
+            return [Expansion(_EMPTY_INT, _EMPTY, _EMPTY, weight) for weight in weights]
         sims_64 = np.array(all_sims, np.float64)
         # Per token, ascending similarity (ties in the order found, lexsort is stable), so the
         # best listed token of each form comes last.
@@ -251,17 +315,12 @@ class Retriever:
         listed_w = np.repeat(self.listed_weight[t_ids], lengths)
         positions = np.arange(forms.size, dtype=np.int32)
         # Per token: its entries [e0, e1) and its postings [p0, p1).
-        counts = np.bincount(np.array(owners, np.int64), minlength=len(tokens))
-        entry_end = np.cumsum(counts)
-        post_end = np.concatenate([[0], ends])[entry_end].tolist()
-        # A query token's weight is that of the listed token it most resembles: a misspelt
-        # common name is still a common name.
-        best = np.maximum(entry_end - 1, 0)
-        weights = np.where(t_sims[best] >= 0.8, self.weights[t_ids[best]], 1.0).tolist()
+        counts = np.bincount(np.array(owners, np.int64), minlength=len(found))
+        post_end = np.concatenate([[0], ends])[np.cumsum(counts)].tolist()
+        out: list[Expansion] = []
         p0 = 0
-        for token, n, p1, weight in zip(tokens, counts.tolist(), post_end, weights, strict=True):
+        for n, p1, weight in zip(counts.tolist(), post_end, weights, strict=True):
             if not n:
-                weight = INITIAL_WEIGHT if len(token) == 1 else 1.0
                 out.append(Expansion(_EMPTY_INT, _EMPTY, _EMPTY, weight))
                 continue
             f, v, w = forms[p0:p1], values[p0:p1], listed_w[p0:p1]
