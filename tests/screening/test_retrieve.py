@@ -5,6 +5,7 @@ gives (every listed token of the same skeleton or a close spelling, scored by
 from __future__ import annotations
 
 import itertools
+import math
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,7 @@ from accord.screening.names import (
     SIDE_QUERY,
     retrieval_sim,
     spelling_sim,
+    syllable_sim,
     token_sim,
 )
 from accord.screening.normalize import NameForm, skeleton
@@ -126,6 +128,33 @@ def test_expansion_matches_reference(real_screener: Screener) -> None:
             assert got.listed_weights.tolist() == want[2], (token, consonantal)
 
 
+@pytest.mark.parametrize("token", ["kim", "jong", "un", "song", "hyon", "i", "u", "chol", "sang"])
+def test_a_syllable_reaches_what_the_syllable_comparison_matches(
+    real_screener: Screener, token: str
+) -> None:
+    """A syllable of romanized Korean or Chinese is compared by plain edit similarity,
+    squared ("sang" / "song" are other syllables, where Latin spellings would be boosted):
+    its expansion holds the listed words whose squared similarity reaches MIN_TOKEN_SIM, with
+    the plain similarity (the coverage kernel squares it), and one letter reaches only itself."""
+    r = Retriever(real_screener.index)
+    latin = _reference(r, token, False)
+    want = {
+        tid: math.sqrt(syllable_sim(token, r.index.vocab[tid]))
+        for tid in latin
+        if syllable_sim(token, r.index.vocab[tid]) >= MIN_TOKEN_SIM
+    }
+    got = r.expand(token, False, syllabic=True)
+    forms, sims, _ = _reference_postings(r, want)
+    assert got.forms.tolist() == forms
+    assert got.sims.tolist() == pytest.approx(sims, abs=1e-6)
+    assert got.weight == r.expand(token, False).weight  # the same words weigh the same
+    if len(token) == 1:
+        assert set(want) <= {r.tok_id.get(token)}
+    if token == "sang":  # as Latin spellings, one name; as syllables, two
+        assert r.tok_id["song"] in latin
+        assert r.tok_id["song"] not in want
+
+
 def test_prefetch_matches_one_by_one(real_screener: Screener) -> None:
     one, batched = Retriever(real_screener.index), Retriever(real_screener.index)
     forms = [
@@ -163,7 +192,7 @@ def test_prefetch_with_a_full_cache_still_batches(
     # "smith" was cached already (and is kept); "ivanova" and the joined pair, in one call.
     assert calls == [2]
     for token, joined in (("ivanova", False), ("smith", False), ("ivanovasmith", True)):
-        assert (token, False, joined) in r._cache
+        assert (token, False, joined, False) in r._cache
         assert _as_sims(r, token, False, joined) == _as_sims(one, token, False, joined)
 
 
@@ -322,7 +351,7 @@ def test_the_index_carries_the_spelling_keys_of_its_words(
 def test_a_vowel_less_query_reaches_what_its_names_compared_whole_match(
     real_screener: Screener,
 ) -> None:
-    """"محمد مسعود اظہر علوی" (Masood Azhar) scores 0.73 against the Latin listings, through the
+    """ "محمد مسعود اظہر علوی" (Masood Azhar) scores 0.73 against the Latin listings, through the
     names compared whole; word by word, with the long vowels fitted, its bound is 0.71, and the
     engine's margin for vowel-less queries must still let these listings through."""
     hits = real_screener.screen(Query.of("محمد مسعود اظہر علوی"), limit=20)
@@ -332,3 +361,11 @@ def test_a_vowel_less_query_reaches_what_its_names_compared_whole_match(
     form = real_screener._query_forms(Query.of("محمد مسعود اظہر علوی"))[0]
     assert form.consonantal
     assert _coverage_of(real_screener, form, ("mohammed", "masood", "azhar", "alvi")) < 0.75
+
+
+def test_syllables_compared_whole_still_reach_their_listing(real_screener: Screener) -> None:
+    """ "阿不都·哈克" reads "a bu dou ha ke"; compared whole it is "Abudu Hake" (0.76). Word
+    by word no syllable meets "abudu": the bound must leave room for the names compared
+    whole (a one-letter syllable counts as an initial would)."""
+    found = {h.entity_id for h in real_screener.screen(Query.of("阿不都·哈克"), limit=20)}
+    assert {"eu-554", "un-2854925"} <= found

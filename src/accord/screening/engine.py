@@ -396,10 +396,7 @@ class _Namer:
     def __init__(self, screener: Screener, forms: list[NameForm]) -> None:
         self.screener = screener
         retriever = screener.retriever
-        self.forms = [
-            (qf, tuple(retriever.expand(t, qf.consonantal).weight for t in qf.tokens))
-            for qf in forms
-        ]
+        self.forms = [(qf, retriever.word_weights(qf)) for qf in forms]
         self.memo: dict[tuple[int, tuple[str, ...], int], NameMatch] = {}
 
     def best(self, cand_forms: list[int]) -> NameEvidence | None:

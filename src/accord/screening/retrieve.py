@@ -50,7 +50,7 @@ _VOWELS = frozenset("aeiouy")
 _DIGIT = re.compile(r"\d")
 _EMPTY = np.empty(0, np.float32)
 _EMPTY_INT = np.empty(0, np.int32)
-_Key = tuple[str, bool, bool]  # token, consonantal, joined (see Retriever.expand)
+_Key = tuple[str, bool, bool, bool]  # token, consonantal, joined, syllabic (Retriever.expand)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,12 +150,15 @@ class Retriever:
         kernels.load()
 
     # -- token expansion -----------------------------------------------------------------------
-    def expand(self, token: str, consonantal: bool, joined: bool = False) -> Expansion:
+    def expand(
+        self, token: str, consonantal: bool, joined: bool = False, syllabic: bool = False
+    ) -> Expansion:
         """The listed forms ``token`` reaches. ``joined``: two query words written as one, which
         only listed words of the same spelling or the same consonant skeleton stand for (a
         fuzzy look-up of long joined words costs much and found nothing the words themselves
-        did not find)."""
-        key = (token, consonantal, joined)
+        did not find). ``syllabic``: a syllable of romanized Chinese or Korean, which the
+        comparison scores by plain edit similarity (``names.syllable_sim``)."""
+        key = (token, consonantal, joined, syllabic and not (consonantal or joined))
         hit = self._cache.get(key)
         if hit is not None:
             self._cache.move_to_end(key)
@@ -174,10 +177,11 @@ class Retriever:
         keys: dict[_Key, None] = {}
         for form in forms:
             toks = form.tokens
+            syllabic = form.method in SYLLABIC_METHODS and not form.consonantal
             for i, tok in enumerate(toks):
-                keys[(tok, form.consonantal, False)] = None
+                keys[(tok, form.consonantal, False, syllabic)] = None
                 if i + 1 < len(toks):
-                    keys[(tok + toks[i + 1], form.consonantal, True)] = None
+                    keys[(tok + toks[i + 1], form.consonantal, True, False)] = None
         if len(keys) > CACHE_SIZE:
             return  # more than the cache holds: expanded one by one as they come
         cache = self._cache
@@ -193,23 +197,26 @@ class Retriever:
             self._store(key, found)
 
     def _expand_many(self, keys: list[_Key]) -> list[Expansion]:
-        """The expansions of many (token, consonantal, joined) keys. The fuzzy look-ups, the
-        edit similarities and the postings are computed for all of them together, vectorised:
-        per-token numpy and rapidfuzz calls cost more in call overhead than in work."""
-        fuzzy = self._fuzzy_many([t for t, cons, j in keys if not (cons or j) and _fuzzy_token(t)])
+        """The expansions of many (token, consonantal, joined, syllabic) keys. The fuzzy
+        look-ups, the edit similarities and the postings are computed for all of them together,
+        vectorised: per-token numpy and rapidfuzz calls cost more in call overhead than in
+        work."""
+        fuzzy = self._fuzzy_many(
+            [t for t, cons, j, _ in keys if not (cons or j) and _fuzzy_token(t)]
+        )
         close = self._close_skeletons(
-            [skeleton(t) for t, cons, j in keys if cons and not j and _fuzzy_token(t)],
+            [skeleton(t) for t, cons, j, _ in keys if cons and not j and _fuzzy_token(t)],
             SKELETON_CUTOFF,
         )
         # Joined words: long skeletons, where one letter apart is already a close match.
         close_joined = self._close_skeletons(
-            [skeleton(t) for t, cons, j in keys if cons and j and _fuzzy_token(t)],
+            [skeleton(t) for t, cons, j, _ in keys if cons and j and _fuzzy_token(t)],
             JOINED_SKELETON_CUTOFF,
         )
         found: list[tuple[list[int], list[float]]] = []
         voweled: list[int] = []
         vowel_less: list[int] = []
-        for n, (token, cons, joined) in enumerate(keys):
+        for n, (token, cons, joined, _) in enumerate(keys):
             exact = self.tok_id.get(token)
             found.append(([exact], [1.0]) if exact is not None else ([], []))
             if _fuzzy_token(token):
@@ -224,6 +231,8 @@ class Retriever:
         # skeleton, as before its long vowels are compared below.
         weights = [self._weight(key[0], *got) for key, got in zip(keys, found, strict=True)]
         self._fit_long_vowels([keys[n][0] for n in vowel_less], [found[n] for n in vowel_less])
+        syllables = [n for n, key in enumerate(keys) if key[3]]
+        self._fit_syllables([keys[n][0] for n in syllables], [found[n] for n in syllables])
         return self._postings(found, weights)
 
     def _weight(self, token: str, tids: list[int], sims: list[float]) -> float:
@@ -280,6 +289,36 @@ class Retriever:
                 kept = [(t, s) for t, s in zip(tids, sims, strict=True) if s >= MIN_TOKEN_SIM]
                 tids[:] = [t for t, _ in kept]
                 sims[:] = [s for _, s in kept]
+
+    def _fit_syllables(self, tokens: list[str], found: list[tuple[list[int], list[float]]]) -> None:
+        """Rescore the listed words that syllables of romanized Chinese or Korean reached, as
+        ``names.syllable_sim`` compares them: by plain edit similarity, without the boosts of
+        Latin spellings ("sang" / "song" are other syllables), kept where its square, which
+        the comparison and the coverage kernel count, reaches MIN_TOKEN_SIM. (An initial
+        letter's similarity squared never does: a one-letter syllable reaches only itself.)"""
+        vocab = self.index.vocab
+        pairs = [
+            (n, k, token, vocab[tid])
+            for n, (token, (tids, _)) in enumerate(zip(tokens, found, strict=True))
+            for k, tid in enumerate(tids)
+        ]
+        if not pairs:
+            return
+        plain = [n for n, (_, _, a, b) in enumerate(pairs) if _plain_syllables(a, b)]
+        edit = process.cpdist(
+            [pairs[n][2] for n in plain], [pairs[n][3] for n in plain],
+            scorer=Levenshtein.normalized_similarity, dtype=np.float64,
+        ).tolist()  # fmt: skip
+        sims = [retrieval_sim(a, b) for _, _, a, b in pairs]
+        for n, sim in zip(plain, edit, strict=True):
+            sims[n] = sim
+        for (n, k, _, _), sim in zip(pairs, sims, strict=True):
+            found[n][1][k] = sim
+        for tids, got in found:
+            kept = [(t, s) for t, s in zip(tids, got, strict=True) if s * s >= MIN_TOKEN_SIM]
+            if len(kept) < len(tids):
+                tids[:] = [t for t, _ in kept]
+                got[:] = [s for _, s in kept]
 
     def _postings(
         self, found: list[tuple[list[int], list[float]]], weights: list[float]
@@ -547,6 +586,13 @@ class Retriever:
         best[union] = 0.0
         return union, out
 
+    def word_weights(self, form: NameForm) -> tuple[float, ...]:
+        """How much each word of a query form identifies (see ``_weight``)."""
+        syllabic = form.method in SYLLABIC_METHODS
+        return tuple(
+            self.expand(t, form.consonantal, syllabic=syllabic).weight for t in form.tokens
+        )
+
     def _coverage_one(
         self, form: NameForm, floor: float = 0.0
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.float32]] | None:
@@ -555,7 +601,10 @@ class Retriever:
         mean of its two words' weights) over the same denominator, with the least costs for
         words left unmatched."""
         tokens = form.tokens
-        exps = [self.expand(t, form.consonantal) for t in tokens]
+        # Syllable by syllable (names.compare_tokens), near misses count squared, and a
+        # syllable missing on either side costs its full weight.
+        syllabic = form.method in SYLLABIC_METHODS
+        exps = [self.expand(t, form.consonantal, syllabic=syllabic) for t in tokens]
         total = sum(e.weight for e in exps)
         if total <= 0:
             return None
@@ -565,9 +614,6 @@ class Retriever:
             self.expand(tokens[i] + tokens[i + 1], form.consonantal, joined=True)
             for i in range(len(tokens) - 1)
         ]
-        # Syllable by syllable (names.compare_tokens), near misses count squared, and a
-        # syllable missing on either side costs its full weight.
-        syllabic = form.method in SYLLABIC_METHODS
         q_cost, l_cost = (1.0, 1.0) if syllabic else (LEAST_QUERY_COST, LEAST_CANDIDATE_COST)
         # Per query word, the parts that reach listed forms: its own expansion and the joined
         # pairs it belongs to. Per listed form, the word counts with its best similarity over
@@ -588,7 +634,10 @@ class Retriever:
             return None
         # Initials reach no listed word here but may match one (of weight up to 1) in the
         # detailed comparison: count them as matched, so the bound stays a bound. Words no
-        # word of the other side reached still cost (at least the LEAST_* costs).
+        # word of the other side reached still cost (at least the LEAST_* costs). (A one-letter
+        # syllable of romanized Chinese or Korean matches only itself, word by word, but counts
+        # here too: its names compared whole, "a bu dou ha ke" / "Abudu Hake", score above what
+        # word by word could, and the margin alone does not cover it.)
         initials = sum(e.weight for t, e in zip(tokens, exps, strict=True) if len(t) == 1)
         n_initials = sum(len(t) == 1 for t in tokens)
         initial_sim = INITIAL_SIM * (initials + n_initials) / 2
@@ -656,6 +705,12 @@ def _by_length(words: list[str]) -> dict[int, list[str]]:
     for word in words:
         groups.setdefault(len(word), []).append(word)
     return groups
+
+
+def _plain_syllables(a: str, b: str) -> bool:
+    """Whether ``names.syllable_sim`` compares two syllables by plain edit similarity (rather
+    than as equal, initials or numbers)."""
+    return a != b and len(a) > 1 and len(b) > 1 and a.isalpha() and b.isalpha()
 
 
 def _fuzzy_token(token: str) -> bool:
