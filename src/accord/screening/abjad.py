@@ -195,3 +195,8 @@ def similarities(scripts: Sequence[str], others: Sequence[str], ways: Sequence[i
     a, a_ptr = codes(scripts)
     b, b_ptr = codes(others)
     return _SIMILARITIES(a, a_ptr, b, b_ptr, np.array(ways, np.int8), *_TABLES)
+
+
+def load() -> None:
+    """Compile the comparison, or load it from numba's cache, now rather than at first use."""
+    similarities(["a"], ["a"], [AGAINST_LATIN | AGAINST_SCRIPT])

@@ -148,6 +148,7 @@ class Retriever:
         self.abjad_ways[owner[in_script]] |= abjad.AGAINST_SCRIPT
         self._cache: OrderedDict[_Key, Expansion] = OrderedDict()
         kernels.load()
+        abjad.load()
 
     # -- token expansion -----------------------------------------------------------------------
     def expand(
