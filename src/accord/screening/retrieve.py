@@ -305,16 +305,16 @@ class Retriever:
         ]
         if not pairs:
             return
-        plain = [n for n, (_, _, a, b) in enumerate(pairs) if _plain_syllables(a, b)]
+        plain = [p for p in pairs if _plain_syllables(p[2], p[3])]
         edit = process.cpdist(
-            [pairs[n][2] for n in plain], [pairs[n][3] for n in plain],
+            [p[2] for p in plain], [p[3] for p in plain],
             scorer=Levenshtein.normalized_similarity, dtype=np.float64,
         ).tolist()  # fmt: skip
-        sims = [retrieval_sim(a, b) for _, _, a, b in pairs]
-        for n, sim in zip(plain, edit, strict=True):
-            sims[n] = sim
-        for (n, k, _, _), sim in zip(pairs, sims, strict=True):
+        for (n, k, _, _), sim in zip(plain, edit, strict=True):
             found[n][1][k] = sim
+        for n, k, a, b in pairs:
+            if not _plain_syllables(a, b):  # equal, an initial or a number
+                found[n][1][k] = retrieval_sim(a, b)
         for tids, got in found:
             kept = [(t, s) for t, s in zip(tids, got, strict=True) if s * s >= MIN_TOKEN_SIM]
             if len(kept) < len(tids):

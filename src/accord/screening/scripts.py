@@ -10,6 +10,8 @@ Han→Hangul readings come from the libhangul dictionary shipped in the ``pyhanj
 from __future__ import annotations
 
 import importlib.util
+import marshal
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import icu
+from platformdirs import user_cache_dir
 
 LATIN = "Latin"
 COMMON = "Common"
@@ -51,6 +54,8 @@ SYLLABIC_METHODS = frozenset({"korean-rr", "korean-mr", "han-pinyin", "han-korea
 
 # Scripts written without short vowels: their romanizations are compared by consonant skeleton.
 CONSONANTAL_SCRIPTS = frozenset({"Arabic", "Hebrew", "Syriac", "Thaana"})
+# Where tables read from other packages' data files are kept, once read (see _hanja_readings).
+HANJA_CACHE_DIR = Path(user_cache_dir("accord", appauthor=False))
 
 
 @cache
@@ -230,13 +235,36 @@ def _korean_name(hangul: str) -> list[Romanization]:
 @cache
 def _hanja_readings() -> dict[str, tuple[str, ...]]:
     """Korean readings (in Hangul) of each Han character, most common first."""
-    readings: dict[str, list[str]] = {}
     # Only pyhanja's data file is used; locating it this way does not run the package's
     # __init__ (which loads its C++ dictionary and warns about a deprecated API).
     spec = importlib.util.find_spec("pyhanja")
     if spec is None or not spec.submodule_search_locations:
         return {}
-    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "hanja.txt"
+    source = Path(next(iter(spec.submodule_search_locations))) / "data" / "hanja.txt"
+    # Reading the 300,000-line file takes some 0.15 s in every process that meets a Han name
+    # (each batch worker among them); the table it gives is kept in the user's cache directory,
+    # named after the file's size and time, and read back in a few milliseconds.
+    stat = source.stat()
+    cached = HANJA_CACHE_DIR / f"hanja-readings-{stat.st_size}-{stat.st_mtime_ns}.marshal"
+    try:
+        table = marshal.loads(cached.read_bytes())
+        if isinstance(table, dict):
+            return table
+    except (OSError, EOFError, ValueError, TypeError):
+        pass  # not there yet, or unreadable: read the source
+    table = _read_hanja(source)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(marshal.dumps(table))
+        partial.replace(cached)  # whole or not at all, for processes reading it meanwhile
+    except OSError:
+        pass  # a read-only home: read the source each time
+    return table
+
+
+def _read_hanja(path: Path) -> dict[str, tuple[str, ...]]:
+    readings: dict[str, list[str]] = {}
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#"):
