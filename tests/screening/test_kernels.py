@@ -116,3 +116,36 @@ def test_cover_matches_the_reference(seed: int) -> None:
     assert got_f.tolist() == want_f
     assert got_c.tolist() == want_c  # bitwise: float32 throughout, in the same order
     assert not scratch.any()  # left zeroed for the next query
+
+
+def test_forms_only_common_words_reach_are_left_out_unvisited() -> None:
+    """A common word (weight 0.3, reaching forms 0-29) and a rare one (weight 1, forms 0-2) at
+    a floor of 0.75: the common word alone cannot lift a form there, so only the forms the rare
+    word reaches are scored, and the result is the reference's."""
+    common_forms, rare_forms = list(range(30)), [0, 1, 2]
+    parts = [
+        (0, 1.0, common_forms, [1.0] * 30, [0.3] * 30),
+        (1, 1.0, rare_forms, [0.9] * 3, [1.0] * 3),
+    ]
+    word_weight, costs = [0.3, 1.0], [0.0, 0.0, 0, 1.3, 0.25, 0.15, 0.75]
+    form_weight = np.full(FORMS, 1.3, np.float32)
+    args = (
+        np.array([f for p in parts for f in p[2]], np.int32),
+        np.array([s for p in parts for s in p[3]], np.float32),
+        np.array([w for p in parts for w in p[4]], np.float32),
+        np.array([0, 1], np.int32),
+        np.array([1.0, 1.0], np.float32),
+        np.cumsum([30, 3]),
+        np.array(word_weight, np.float32),
+    )
+    c = np.array(costs, np.float32)
+    common = kernels._COMMON_WORDS(args[2], args[3], args[4], args[5], args[6], *c[:5], c[6])
+    assert common.tolist() == [True, False]
+    scratch = np.zeros((4, FORMS), np.float32)
+    got_f, got_c = kernels.cover(
+        *args, False, False, c, form_weight, scratch, np.zeros(FORMS, np.int32)
+    )
+    want = _reference(parts, word_weight, False, False, costs, form_weight)
+    assert (got_f.tolist(), got_c.tolist()) == want
+    assert set(got_f.tolist()) == set(rare_forms)
+    assert not scratch.any()

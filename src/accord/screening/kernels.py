@@ -25,6 +25,7 @@ from accord.screening.names import JOINED_PAIR_MIN
 _F32 = np.float32
 _HALF, _TWO, _ZERO, _ONE, _EPS = _F32(0.5), _F32(2.0), _F32(0.0), _F32(1.0), _F32(1e-6)
 _JOIN = _F32(JOINED_PAIR_MIN)
+_MARGIN = 1e-4  # float32 sums round: leave out only forms clearly below the floor
 
 Ints = npt.NDArray[np.int32]
 Floats = npt.NDArray[np.float32]
@@ -72,11 +73,25 @@ def _cover(
     kept = np.empty(size, np.int64)
     n_every = 0
     n_parts = part_word.size
+    # Words reaching so many forms that only forms other words reach as well can pass: those
+    # their entries add to; the others are left out unvisited (``acc_w`` marks the forms the
+    # other words reach, and is zeroed again below).
+    common = _COMMON_WORDS(
+        listed_w, part_word, part_factor, part_end, word_weight, init_add, initials, n_initials,
+        total, q_cost, floor,
+    )  # fmt: skip
+    k = 0
+    for p in range(n_parts):
+        if not common[part_word[p]]:
+            for i in range(k, part_end[p]):
+                acc_w[forms[i]] = _ONE
+        k = part_end[p]
     p = 0
     k = 0
     while p < n_parts:
         # One query word: the best similarity and listed weight per listed form over its parts.
         word = part_word[p]
+        probe = common[word]
         n_kept = 0
         while p < n_parts and part_word[p] == word:
             factor = part_factor[p]
@@ -84,7 +99,9 @@ def _cover(
             while k < part_end[p]:
                 f = forms[k]
                 lw = listed_w[k]
-                if joins and (pair or lw < _ZERO) and sims[k] < _JOIN:
+                if (joins and (pair or lw < _ZERO) and sims[k] < _JOIN) or (
+                    probe and acc_w[f] == _ZERO
+                ):
                     k += 1
                     continue
                 if sims[k] > best[f]:
@@ -113,6 +130,12 @@ def _cover(
                 n_every += 1
                 best[f] = _ZERO
                 best_w[f] = _ZERO
+    k = 0
+    for p in range(n_parts):
+        if not common[part_word[p]]:
+            for i in range(k, part_end[p]):
+                acc_w[forms[i]] = _ZERO
+        k = part_end[p]
     # Per listed form: the matched pairs' weighted similarity, the query and listed weight
     # they cover (``best`` holds the query weight now that it is free again).
     q_w = best
@@ -149,7 +172,57 @@ def _cover(
     return out[:m], cov[:m]
 
 
-# numba's decorator is untyped: the compiled function keeps the Python function's signature.
+def _common_words(
+    listed_w: Floats,
+    part_word: Ints,
+    part_factor: Floats,
+    part_end: npt.NDArray[np.int64],
+    word_weight: Floats,
+    init_add: np.float32,
+    initials: np.float32,
+    n_initials: np.float32,
+    total: np.float32,
+    q_cost: np.float32,
+    floor: np.float32,
+) -> npt.NDArray[np.bool_]:
+    """The words, most entries first, that together cannot lift a form to ``floor``: the form
+    such words alone reach at best matches each with similarity 1 and its heaviest listed word
+    (``cover``'s sum and denominator, with these upper values, and the words' own weight as
+    the only query weight matched). As more matched weight only raises that bound, any form
+    they alone reach is below it."""
+    n_words = word_weight.size
+    count = np.zeros(n_words, np.int64)
+    heaviest = np.zeros(n_words, np.float32)
+    k = 0
+    for p in range(part_word.size):
+        word = part_word[p]
+        count[word] += part_end[p] - k
+        while k < part_end[p]:
+            w = (listed_w[k] if listed_w[k] > _ZERO else -listed_w[k]) * part_factor[p]
+            if w > heaviest[word]:
+                heaviest[word] = w
+            k += 1
+    common = np.zeros(n_words, np.bool_)
+    half_sum = 0.0  # (query + listed weight) / 2 of the words taken
+    query = 0.0
+    fixed = (initials + n_initials) / 2.0
+    for word in np.argsort(-count):
+        if count[word] == 0:
+            break
+        half_sum_next = half_sum + (heaviest[word] + word_weight[word]) / 2.0
+        query_next = query + word_weight[word]
+        den = half_sum_next + fixed + q_cost * max(total - query_next - initials, 0.0)
+        if (half_sum_next + init_add) / max(den, 1e-6) >= floor - _MARGIN:
+            break
+        common[word] = True
+        half_sum, query = half_sum_next, query_next
+    return common
+
+
+# numba's decorator is untyped: the compiled functions keep the Python functions' signatures.
+_COMMON_WORDS = cast(
+    Callable[..., npt.NDArray[np.bool_]], njit(cache=True, nogil=True)(_common_words)
+)
 cover = cast(Callable[..., tuple[Ints, Floats]], njit(cache=True, nogil=True)(_cover))
 
 
