@@ -80,12 +80,7 @@ def _cover(
         listed_w, part_word, part_factor, part_end, word_weight, init_add, initials, n_initials,
         total, q_cost, floor,
     )  # fmt: skip
-    k = 0
-    for p in range(n_parts):
-        if not common[part_word[p]]:
-            for i in range(k, part_end[p]):
-                acc_w[forms[i]] = _ONE
-        k = part_end[p]
+    _MARK(forms, part_word, part_end, common, acc_w, _ONE)
     p = 0
     k = 0
     while p < n_parts:
@@ -130,12 +125,7 @@ def _cover(
                 n_every += 1
                 best[f] = _ZERO
                 best_w[f] = _ZERO
-    k = 0
-    for p in range(n_parts):
-        if not common[part_word[p]]:
-            for i in range(k, part_end[p]):
-                acc_w[forms[i]] = _ZERO
-        k = part_end[p]
+    _MARK(forms, part_word, part_end, common, acc_w, _ZERO)
     # Per listed form: the matched pairs' weighted similarity, the query and listed weight
     # they cover (``best`` holds the query weight now that it is free again).
     q_w = best
@@ -219,7 +209,25 @@ def _common_words(
     return common
 
 
+def _mark(
+    forms: Ints,
+    part_word: Ints,
+    part_end: npt.NDArray[np.int64],
+    common: npt.NDArray[np.bool_],
+    marks: Floats,
+    value: np.float32,
+) -> None:
+    """Set ``marks`` to ``value`` at the forms the words not ``common`` reach."""
+    k = 0
+    for p in range(part_word.size):
+        if not common[part_word[p]]:
+            for i in range(k, part_end[p]):
+                marks[forms[i]] = value
+        k = part_end[p]
+
+
 # numba's decorator is untyped: the compiled functions keep the Python functions' signatures.
+_MARK = cast(Callable[..., None], njit(cache=True, nogil=True)(_mark))
 _COMMON_WORDS = cast(
     Callable[..., npt.NDArray[np.bool_]], njit(cache=True, nogil=True)(_common_words)
 )
