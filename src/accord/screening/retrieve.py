@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -285,11 +285,7 @@ class Retriever:
         refined = (np.array(factors) * fit * fit).tolist()
         for (n, k), sim in zip(where, refined, strict=True):
             found[n][1][k] = sim
-        for tids, sims in found:
-            if any(sim < MIN_TOKEN_SIM for sim in sims):
-                kept = [(t, s) for t, s in zip(tids, sims, strict=True) if s >= MIN_TOKEN_SIM]
-                tids[:] = [t for t, _ in kept]
-                sims[:] = [s for _, s in kept]
+        _keep_from(found, lambda sim: sim >= MIN_TOKEN_SIM)
 
     def _fit_syllables(self, tokens: list[str], found: list[tuple[list[int], list[float]]]) -> None:
         """Rescore the listed words that syllables of romanized Chinese or Korean reached, as
@@ -315,11 +311,7 @@ class Retriever:
         for n, k, a, b in pairs:
             if not _plain_syllables(a, b):  # equal, an initial or a number
                 found[n][1][k] = retrieval_sim(a, b)
-        for tids, got in found:
-            kept = [(t, s) for t, s in zip(tids, got, strict=True) if s * s >= MIN_TOKEN_SIM]
-            if len(kept) < len(tids):
-                tids[:] = [t for t, _ in kept]
-                got[:] = [s for _, s in kept]
+        _keep_from(found, lambda sim: sim * sim >= MIN_TOKEN_SIM)
 
     def _postings(
         self, found: list[tuple[list[int], list[float]]], weights: list[float]
@@ -706,6 +698,15 @@ def _by_length(words: list[str]) -> dict[int, list[str]]:
     for word in words:
         groups.setdefault(len(word), []).append(word)
     return groups
+
+
+def _keep_from(found: list[tuple[list[int], list[float]]], good: Callable[[float], bool]) -> None:
+    """Keep, in place, only the listed words found with a ``good`` similarity."""
+    for tids, sims in found:
+        if not all(good(sim) for sim in sims):
+            kept = [(t, s) for t, s in zip(tids, sims, strict=True) if good(s)]
+            tids[:] = [t for t, _ in kept]
+            sims[:] = [s for _, s in kept]
 
 
 def _plain_syllables(a: str, b: str) -> bool:
