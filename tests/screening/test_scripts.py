@@ -38,3 +38,12 @@ def test_a_cache_that_cannot_be_written_is_no_error(cache_dir: Path) -> None:
     cache_dir.write_text("a file where the directory should be")
     assert "김" in scripts._hanja_readings()["金"]
     assert [f.method for f in analyze("金正恩", "person")].count("han-korean") >= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [("Ivan Petrov", {"Latin"}), ("123 - 45", set()), ("Иван", {"Cyrillic"}),
+     ("Ivan Иван 7", {"Latin", "Cyrillic"}), ("José", {"Latin"}), ("", set())],
+)  # fmt: skip
+def test_the_scripts_of_a_text_are_those_of_its_letters(text: str, found: set[str]) -> None:
+    assert scripts.scripts_of(text) == found

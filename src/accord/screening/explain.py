@@ -8,6 +8,8 @@ internal ids: the entity id is a field for programs, not part of the text.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pydantic import BaseModel, ConfigDict
 
 from accord.lists.registry import all_sources
@@ -181,6 +183,12 @@ def _text(
         f"Listed on {listing.list_title} (version of {when}), program {program}, "
         f"listing date {listed_on}."
     )
-    data = ", ".join(f"{list_title(k)} version {v}" for k, v in sorted(versions.items()))
-    lines.append(f"Algorithm {ALGORITHM_VERSION}; data: {data}.")
+    lines.append(_versions_line(tuple(sorted(versions.items()))))
     return " ".join(lines)
+
+
+@lru_cache(maxsize=64)
+def _versions_line(versions: tuple[tuple[str, int], ...]) -> str:
+    """The same for every hit screened against the same list versions."""
+    data = ", ".join(f"{list_title(k)} version {v}" for k, v in versions)
+    return f"Algorithm {ALGORITHM_VERSION}; data: {data}."

@@ -76,6 +76,8 @@ def char_script(ch: str) -> str:
 
 def scripts_of(text: str) -> set[str]:
     """The scripts of the letters of ``text``, ignoring punctuation, digits and marks."""
+    if text.isascii():  # most names: no need to look at each letter
+        return {LATIN} if any(ch.isalpha() for ch in text) else set()
     found = {char_script(ch) for ch in text if ch.isalpha()}
     found.discard(COMMON)
     return found
