@@ -105,6 +105,7 @@ class Retriever:
             self.letters[letter] = (words_l, np.array(ids_l, dtype=np.int32), lens)
         self.skel_id = {s: i for i, s in enumerate(index.skeletons)}
         self.tok_skel = skel
+        self.skel_len = np.fromiter((len(s) for s in index.skeletons), np.int64)
         self.tok_alpha = np.fromiter((t.isalpha() for t in index.vocab), bool, len(index.vocab))
         self.vocab_array = np.array(index.vocab, dtype=object)
         self.spelling = np.array(index.spelling, dtype=object)
@@ -256,34 +257,34 @@ class Retriever:
         similarity, so the bound stays a bound. A listed word found in Latin names and in
         romanized script gets the better of the two comparisons. All pairs in one compiled
         call; words under MIN_TOKEN_SIM are dropped."""
-        vocab, skeletons = self.index.vocab, self.index.skeletons
-        scripts: list[str] = []
-        others: list[str] = []
-        ways: list[int] = []
-        factors: list[float] = []
-        where: list[tuple[int, int]] = []
+        owners: list[int] = []
+        at: list[int] = []
+        tids_all: list[int] = []
         for n, (token, (tids, _)) in enumerate(zip(tokens, found, strict=True)):
-            if len(token) < 2:
-                continue
-            written = phonetic(token)
-            q_skel = len(skeleton(token))
-            for k, tid in enumerate(tids):
-                word = vocab[tid]
-                if word == token or len(word) < 2:
-                    continue  # equal, or an initial: names.token_sim keeps their similarity
-                scripts.append(written)
-                others.append(phonetic(word))
-                ways.append(int(self.abjad_ways[tid]))
-                # names._factor: a skeleton drops information, more so a short one.
-                factors.append(
-                    0.92 if min(q_skel, len(skeletons[self.tok_skel[tid]])) >= 3 else 0.75
-                )
-                where.append((n, k))
-        if not where:
+            if len(token) > 1:
+                owners.extend([n] * len(tids))
+                at.extend(range(len(tids)))
+                tids_all.extend(tids)
+        ids = np.array(tids_all, np.int64)
+        owner = np.array(owners, np.int64)
+        # Equal words and initials keep their similarity (as in names.token_sim).
+        rescore = (self.tok_len[ids] > 1) & (
+            self.vocab_array[ids] != np.array(tokens, dtype=object)[owner]
+        )
+        if not rescore.any():
             return
-        fit = abjad.similarities(scripts, others, ways)
-        refined = (np.array(factors) * fit * fit).tolist()
-        for (n, k), sim in zip(where, refined, strict=True):
+        ids, owner = ids[rescore], owner[rescore]
+        written = [phonetic(t) for t in tokens]
+        fit = abjad.similarities(
+            [written[n] for n in owner.tolist()],
+            [phonetic(w) for w in self.vocab_array[ids].tolist()],
+            self.abjad_ways[ids],
+        )
+        # names._factor: a skeleton drops information, more so a short one.
+        q_skel = np.array([len(skeleton(t)) for t in tokens], np.int64)[owner]
+        short = np.minimum(q_skel, self.skel_len[self.tok_skel[ids]]) < 3
+        refined = (np.where(short, 0.75, 0.92) * fit * fit).tolist()
+        for n, k, sim in zip(owner.tolist(), np.array(at)[rescore].tolist(), refined, strict=True):
             found[n][1][k] = sim
         _keep_from(found, lambda sim: sim >= MIN_TOKEN_SIM)
 
