@@ -111,3 +111,28 @@ def test_identifiers(kind: str, raw: str, value: str, checked: bool) -> None:
 @pytest.mark.parametrize(("kind", "raw"), [("imo", "12345"), ("passport", "123"), ("lei", "X")])
 def test_unusable_identifiers(kind: str, raw: str) -> None:
     assert normalize_identifier(kind, raw) is None
+
+
+def _skeleton_reference(token: str) -> str:
+    """The skeleton as first written: letter by letter."""
+    from accord.screening.normalize import _SKELETON_DROP, phonetic
+
+    if any(ch.isdigit() for ch in token):
+        return token
+    out: list[str] = []
+    for ch in phonetic(token).translate(_SKELETON_DROP):
+        if not out or out[-1] != ch:
+            out.append(ch)
+    if len(out) > 1 and out[-1] == "h":
+        out.pop()
+    return "".join(out)
+
+
+def test_skeleton_equals_its_letter_by_letter_definition() -> None:
+    import random
+
+    rng = random.Random(5)
+    letters = "aabcdeghhiklmnoqrsttuwyzz7éß"
+    words = ["".join(rng.choice(letters) for _ in range(rng.randint(0, 10))) for _ in range(3000)]
+    for word in [*words, "qadhafi", "allah", "hh", "h", "sch", "tchh", "2nd"]:
+        assert skeleton.__wrapped__(word) == _skeleton_reference(word), word

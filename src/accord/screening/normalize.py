@@ -245,6 +245,7 @@ _DIGRAPHS = (
 _CLASSES = str.maketrans("qcgdzvpx", "kkktsfbk")
 _SOFT_C = re.compile("c(?=[eiy])")
 _SKELETON_DROP = str.maketrans("", "", "aeiouyw")
+_DOUBLED = re.compile(r"(.)\1+", re.DOTALL)
 
 
 @lru_cache(maxsize=500_000)
@@ -266,13 +267,7 @@ def skeleton(token: str) -> str:
     systems use for one sound are merged, doubled letters collapse and a final "h" goes:
     "qadhafi", "gaddafi" and Arabic "qdhafy" all give "ktf".
     """
-    if any(ch.isdigit() for ch in token):
+    if not token.isalpha() and any(ch.isdigit() for ch in token):
         return token
-    token = phonetic(token).translate(_SKELETON_DROP)
-    out: list[str] = []
-    for ch in token:
-        if not out or out[-1] != ch:
-            out.append(ch)
-    if len(out) > 1 and out[-1] == "h":
-        out.pop()
-    return "".join(out)
+    out = _DOUBLED.sub(r"\1", phonetic(token).translate(_SKELETON_DROP))
+    return out[:-1] if len(out) > 1 and out[-1] == "h" else out
